@@ -1,0 +1,308 @@
+/**
+ * The alert catalog from the seed documents. Each rule set belongs to a metric family; a scrape target that lists
+ * the family in `ruleSets` is watched by its rules. The `stack` set watches the monitoring stack itself.
+ *
+ * Stacks change a rule without copying it: `alerts.overrides.<AlertName>` sets `enabled`, `for`, `threshold`
+ * (single-severity alerts), `thresholds` (tiered alerts, per severity), `severity` or extra `labels`.
+ */
+import type { AlertSpecInput, RuleSetName } from '../src/schema';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** A catalog alert: a spec without jobs (filled in per stack) and, for tiered alerts, a threshold per severity. */
+export interface CatalogAlert {
+  spec: DistributiveOmit<AlertSpecInput, 'jobs'>;
+  /** Same alert name at several severities (critical inhibits warning for the same service). */
+  tiers?: Partial<Record<Severity, number>>;
+  /** Which jobs the alert watches: the rule set's jobs (default), every job, or one component's job. */
+  scope?: 'ruleSet' | 'allJobs' | 'prometheus' | 'alertmanager';
+}
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export type CatalogGroup = RuleSetName | 'stack';
+
+const httpRequests = 'http_requests_total';
+
+export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
+  http: [
+    {
+      spec: {
+        kind: 'ratio',
+        name: 'HttpServerErrorRatioHigh',
+        severity: 'critical',
+        numerator: { metric: httpRequests, matchers: 'status=~"5.."', sample: { status: '503', method: 'GET', endpoint: '/api/chat' } },
+        denominator: { metrics: [httpRequests], sample: { status: '200', method: 'GET', endpoint: '/api/chat' } },
+        threshold: 0.01,
+        for: '5m',
+        summary: '{{ $labels.service }}: more than 1% of HTTP requests fail with 5xx',
+        description: '{{ $value | humanizePercentage }} of requests to {{ $labels.service }} returned 5xx over the last 5 minutes.',
+      },
+    },
+    {
+      spec: {
+        kind: 'ratio',
+        name: 'HttpClientErrorRatioHigh',
+        severity: 'warning',
+        numerator: { metric: httpRequests, matchers: 'status=~"4.."', sample: { status: '404', method: 'GET', endpoint: '/api/chat' } },
+        denominator: { metrics: [httpRequests], sample: { status: '200', method: 'GET', endpoint: '/api/chat' } },
+        threshold: 0.05,
+        for: '5m',
+        summary: '{{ $labels.service }}: more than 5% of HTTP requests fail with 4xx',
+        description: '{{ $value | humanizePercentage }} of requests to {{ $labels.service }} returned 4xx over the last 5 minutes.',
+      },
+    },
+    {
+      spec: {
+        kind: 'latency',
+        name: 'HttpLatencyP95High',
+        histogram: 'http_request_duration_seconds',
+        quantile: 0.95,
+        threshold: 2,
+        for: '5m',
+        summary: '{{ $labels.service }}: p95 HTTP latency is high',
+        description: 'p95 latency of {{ $labels.service }} is {{ $value | humanizeDuration }} over the last 5 minutes.',
+      },
+      tiers: { warning: 2, critical: 5 },
+    },
+  ],
+  ai: [
+    {
+      spec: {
+        kind: 'ratio',
+        name: 'AiGenerationErrorRatioHigh',
+        severity: 'warning',
+        numerator: { metric: 'ai_requests_total', matchers: 'status="error"', sample: { status: 'error', model: 'llama3' } },
+        denominator: { metrics: ['ai_requests_total'], sample: { status: 'success', model: 'llama3' } },
+        threshold: 0.05,
+        for: '5m',
+        summary: '{{ $labels.service }}: AI generation errors above 5%',
+        description: '{{ $value | humanizePercentage }} of AI requests of {{ $labels.service }} failed over the last 5 minutes.',
+      },
+    },
+    {
+      spec: {
+        kind: 'ratio',
+        name: 'AiServiceDown',
+        severity: 'critical',
+        numerator: { metric: 'ai_requests_total', matchers: 'status="error"', sample: { status: 'error', model: 'llama3' } },
+        denominator: { metrics: ['ai_requests_total'], sample: { status: 'success', model: 'llama3' } },
+        op: '>=',
+        threshold: 1,
+        window: '2m',
+        for: '2m',
+        summary: '{{ $labels.service }}: the AI service is down',
+        description: 'Every AI request of {{ $labels.service }} has failed for 2 minutes.',
+      },
+    },
+  ],
+  database: [
+    {
+      spec: {
+        kind: 'latency',
+        name: 'DatabaseQueryLatencyHigh',
+        histogram: 'db_query_duration_seconds',
+        quantile: 0.95,
+        severity: 'warning',
+        threshold: 0.5,
+        for: '10m',
+        summary: '{{ $labels.service }}: slow database queries',
+        description: 'p95 database query time of {{ $labels.service }} is {{ $value | humanizeDuration }}.',
+      },
+    },
+    {
+      spec: {
+        kind: 'gauge',
+        name: 'DatabaseConnectionsHigh',
+        metric: 'db_connections',
+        severity: 'warning',
+        op: '>',
+        threshold: 80,
+        for: '5m',
+        sample: { database: 'postgres' },
+        summary: '{{ $labels.service }}: database connection pool nearly exhausted',
+        description: '{{ $labels.service }} holds {{ $value | humanize }} connections to {{ $labels.database }}.',
+      },
+    },
+  ],
+  cache: [
+    {
+      spec: {
+        kind: 'ratio',
+        name: 'CacheMissRatioHigh',
+        severity: 'warning',
+        numerator: { metric: 'cache_misses_total', sample: { cache: 'redis' } },
+        denominator: { metrics: ['cache_hits_total', 'cache_misses_total'], sample: { cache: 'redis' } },
+        threshold: 0.5,
+        for: '10m',
+        summary: '{{ $labels.service }}: cache miss rate above 50%',
+        description: '{{ $value | humanizePercentage }} of cache lookups of {{ $labels.service }} missed over the last 5 minutes.',
+      },
+    },
+  ],
+  websocket: [
+    {
+      spec: {
+        kind: 'ratio',
+        name: 'WebsocketConnectionFailureRatioHigh',
+        severity: 'warning',
+        numerator: { metric: 'websocket_connection_failures_total' },
+        denominator: { metrics: ['websocket_connection_attempts_total'] },
+        threshold: 0.1,
+        for: '5m',
+        summary: '{{ $labels.service }}: more than 10% of WebSocket connections fail',
+        description: '{{ $value | humanizePercentage }} of WebSocket connection attempts to {{ $labels.service }} failed.',
+      },
+    },
+  ],
+  system: [
+    {
+      spec: {
+        kind: 'gauge',
+        name: 'CpuUsageHigh',
+        metric: 'system_cpu_usage',
+        threshold: 60,
+        for: '5m',
+        summary: '{{ $labels.service }}: CPU usage is high',
+        description: 'CPU usage on {{ $labels.instance }} is {{ $value | humanize }}%.',
+      },
+      tiers: { warning: 60, critical: 80 },
+    },
+    {
+      spec: {
+        kind: 'gauge',
+        name: 'MemoryUsageHigh',
+        metric: 'system_memory_usage',
+        threshold: 60,
+        for: '5m',
+        summary: '{{ $labels.service }}: memory usage is high',
+        description: 'Memory usage on {{ $labels.instance }} is {{ $value | humanize }}%.',
+      },
+      tiers: { warning: 60, critical: 80 },
+    },
+    {
+      spec: {
+        kind: 'gauge',
+        name: 'DiskUsageHigh',
+        metric: 'system_disk_usage',
+        threshold: 85,
+        for: '10m',
+        summary: '{{ $labels.service }}: disk usage is high',
+        description: 'Disk usage on {{ $labels.instance }} is {{ $value | humanize }}%.',
+      },
+      tiers: { warning: 85, critical: 95 },
+    },
+  ],
+  redis: [
+    {
+      spec: {
+        kind: 'down',
+        name: 'RedisDown',
+        metric: 'redis_up',
+        severity: 'critical',
+        for: '1m',
+        summary: 'Redis is down',
+        description: 'The Redis exporter {{ $labels.instance }} cannot reach Redis.',
+      },
+    },
+  ],
+  postgres: [
+    {
+      spec: {
+        kind: 'down',
+        name: 'PostgresDown',
+        metric: 'pg_up',
+        severity: 'critical',
+        for: '1m',
+        summary: 'PostgreSQL is down',
+        description: 'The PostgreSQL exporter {{ $labels.instance }} cannot reach the database.',
+      },
+    },
+  ],
+  stack: [
+    {
+      scope: 'allJobs',
+      spec: {
+        kind: 'down',
+        name: 'TargetDown',
+        severity: 'warning',
+        for: '5m',
+        summary: 'Scrape target {{ $labels.instance }} of {{ $labels.job }} is down',
+        description: 'Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes.',
+      },
+    },
+    {
+      scope: 'prometheus',
+      spec: {
+        kind: 'increase',
+        name: 'PrometheusRuleEvaluationFailures',
+        metric: 'prometheus_rule_evaluation_failures_total',
+        severity: 'critical',
+        for: '0s',
+        sample: { rule_group: '/etc/prometheus/rules/http.yml;http' },
+        summary: 'Prometheus fails to evaluate rules',
+        description: '{{ $value | humanize }} rule evaluations failed in group {{ $labels.rule_group }} in the last 5 minutes.',
+      },
+    },
+    {
+      scope: 'prometheus',
+      spec: {
+        kind: 'gauge',
+        name: 'PrometheusConfigReloadFailed',
+        metric: 'prometheus_config_last_reload_successful',
+        op: '==',
+        threshold: 0,
+        severity: 'warning',
+        for: '10m',
+        summary: 'Prometheus configuration reload failed',
+        description: 'The last configuration reload of Prometheus {{ $labels.instance }} failed; it runs on the previous config.',
+      },
+    },
+    {
+      scope: 'alertmanager',
+      spec: {
+        kind: 'increase',
+        name: 'AlertmanagerNotificationsFailing',
+        metric: 'alertmanager_notifications_failed_total',
+        severity: 'critical',
+        for: '0s',
+        sample: { integration: 'email' },
+        summary: 'Alertmanager fails to send notifications via {{ $labels.integration }}',
+        description: '{{ $value | humanize }} notifications via {{ $labels.integration }} failed in the last 5 minutes.',
+      },
+    },
+    {
+      scope: 'alertmanager',
+      spec: {
+        kind: 'gauge',
+        name: 'AlertmanagerConfigReloadFailed',
+        metric: 'alertmanager_config_last_reload_successful',
+        op: '==',
+        threshold: 0,
+        severity: 'warning',
+        for: '10m',
+        summary: 'Alertmanager configuration reload failed',
+        description: 'The last configuration reload of Alertmanager {{ $labels.instance }} failed; it runs on the previous config.',
+      },
+    },
+    {
+      scope: 'prometheus',
+      spec: {
+        kind: 'raw',
+        name: 'Watchdog',
+        severity: 'info',
+        expr: 'vector(1)',
+        for: '0s',
+        summary: 'Watchdog: the alerting pipeline is alive',
+        description: 'Always firing. Route it to a dead man\'s switch: if it stops arriving, alerting is broken.',
+        test: { firing: [{ series: 'up{job="prometheus"}', values: '1x10' }] },
+      },
+    },
+  ],
+};
+
+/** Every catalog alert name, for override validation. */
+export function catalogAlertNames(): Map<string, CatalogAlert> {
+  const out = new Map<string, CatalogAlert>();
+  for (const alerts of Object.values(CATALOG)) for (const a of alerts) out.set(a.spec.name, a);
+  return out;
+}

@@ -1,0 +1,24 @@
+/** npm run synth -- --stack <name> | --config <file> --out <dir> */
+import { loadStack } from '../load';
+import { synthesize } from '../synth';
+import { writeTree } from '../output';
+import { EXIT_BAD_INPUT, parseCommandLine, runCommand } from './args';
+
+const USAGE = 'npm run synth -- (--stack <name> | --config <file.yaml|json>) --out <dir>';
+
+void runCommand(() => {
+  const args = parseCommandLine(USAGE, { stack: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' } });
+  if (args.help) {
+    process.stdout.write(`usage: ${USAGE}\n`);
+    return 0;
+  }
+  if (!args.out) {
+    process.stderr.write(`missing --out <dir>\nusage: ${USAGE}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const { stack, source } = loadStack(args);
+  const files = synthesize(stack);
+  writeTree(args.out, files);
+  process.stdout.write(`synthesized ${source} → ${args.out} (${Object.keys(files).length} files)\n`);
+  return 0;
+});

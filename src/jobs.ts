@@ -1,0 +1,63 @@
+/** The scrape jobs of a stack: the user's targets plus a self-scrape job for every enabled component. */
+import { COMPONENT_NAMES, ComponentName, RuleSetName, Stack } from './schema';
+
+/** Ports the components listen on inside their containers (host ports are configurable separately). */
+export const CONTAINER_PORTS = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  grafana: 3000,
+  loki: 3100,
+  promtail: 9080,
+  jaeger: 16686,
+} as const satisfies Record<ComponentName, number>;
+
+/** Where each component serves its own metrics inside the stack network (Jaeger v2: collector telemetry). */
+export const METRICS_PORTS: Record<ComponentName, number> = { ...CONTAINER_PORTS, jaeger: 8888 };
+
+/** How the rendered files address components; tests running processes on 127.0.0.1 pass their own. */
+export type AddressOf = (component: ComponentName, port: number) => string;
+/** In the Docker network every component is reachable by its name. */
+export const dockerAddress: AddressOf = (component, port) => `${component}:${port}`;
+
+export interface ScrapeJob {
+  job: string;
+  targets: string[];
+  metricsPath: string;
+  scheme: 'http' | 'https';
+  interval?: string;
+  timeout?: string;
+  labels: Record<string, string>;
+  dropMetrics: string[];
+  ruleSets: RuleSetName[];
+  /** Set for a component's self-scrape job. */
+  component?: ComponentName;
+}
+
+export function enabledComponents(stack: Stack): ComponentName[] {
+  return COMPONENT_NAMES.filter((c) => stack.components[c].enabled);
+}
+
+export function scrapeJobs(stack: Stack, addressOf: AddressOf = dockerAddress): ScrapeJob[] {
+  const self: ScrapeJob[] = enabledComponents(stack).map((component) => ({
+    job: component,
+    targets: [component === 'prometheus' && addressOf === dockerAddress ? `localhost:${METRICS_PORTS.prometheus}` : addressOf(component, METRICS_PORTS[component])],
+    metricsPath: '/metrics',
+    scheme: 'http',
+    labels: { service: component },
+    dropMetrics: [],
+    ruleSets: [],
+    component,
+  }));
+  const user: ScrapeJob[] = stack.scrapeTargets.map((t) => ({
+    job: t.job,
+    targets: t.targets,
+    metricsPath: t.metricsPath,
+    scheme: t.scheme,
+    interval: t.interval,
+    timeout: t.timeout,
+    labels: { service: t.job, ...t.labels },
+    dropMetrics: t.dropMetrics,
+    ruleSets: t.ruleSets,
+  }));
+  return [...self, ...user];
+}

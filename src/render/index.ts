@@ -1,0 +1,45 @@
+/**
+ * Renders every file of a stack, keyed by its path under synth's `files/` directory. Pure: no I/O, no Pulumi.
+ * The first path segment is the component whose container receives the file (tests/ are for promtool only).
+ */
+import type { Stack } from '../schema';
+import { resolveAlerts } from '../alerts';
+import { AddressOf, dockerAddress, scrapeJobs } from '../jobs';
+import { GENERATED_HEADER, toYaml } from '../yaml';
+import { prometheusConfig } from './prometheus';
+import { ruleFile } from './rules';
+import { ruleTestFile } from './rule-tests';
+import { alertmanagerConfig } from './alertmanager';
+
+export interface RenderOptions {
+  /** How components address each other; defaults to Docker network names. */
+  addressOf?: AddressOf;
+}
+
+export type RenderedFiles = Record<string, string>;
+
+export function renderStack(stack: Stack, options: RenderOptions = {}): RenderedFiles {
+  const addressOf = options.addressOf ?? dockerAddress;
+  const header = GENERATED_HEADER(stack.name);
+  const files: RenderedFiles = {};
+  const groups = resolveAlerts(stack);
+  const jobs = scrapeJobs(stack, addressOf);
+
+  const ruleFiles = groups.map((g) => `rules/${g.name}.yml`);
+  files['prometheus/prometheus.yml'] = toYaml(prometheusConfig(stack, ruleFiles, addressOf), header);
+  for (const group of groups) {
+    files[`prometheus/rules/${group.name}.yml`] = toYaml(ruleFile(group), header);
+    files[`prometheus/tests/${group.name}.test.yml`] = toYaml(
+      ruleTestFile(group, jobs, `../rules/${group.name}.yml`),
+      header,
+    );
+  }
+  if (stack.components.alertmanager.enabled) {
+    files['alertmanager/alertmanager.yml'] = toYaml(alertmanagerConfig(stack), header);
+  }
+  return sortFiles(files);
+}
+
+export function sortFiles(files: RenderedFiles): RenderedFiles {
+  return Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]]));
+}

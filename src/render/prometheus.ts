@@ -1,0 +1,47 @@
+/** prometheus.yml: global settings, self-scrape of every component, the user's targets, rules and Alertmanager. */
+import type { Stack } from '../schema';
+import { AddressOf, dockerAddress, CONTAINER_PORTS, ScrapeJob, scrapeJobs } from '../jobs';
+
+export function prometheusConfig(stack: Stack, ruleFiles: string[], addressOf: AddressOf = dockerAddress): object {
+  const p = stack.prometheus;
+  return {
+    global: {
+      scrape_interval: p.scrapeInterval,
+      scrape_timeout: p.scrapeTimeout,
+      evaluation_interval: p.evaluationInterval,
+      external_labels: { stack: stack.name, environment: stack.environment, ...p.externalLabels },
+    },
+    ...(stack.components.alertmanager.enabled
+      ? {
+          alerting: {
+            alertmanagers: [
+              { static_configs: [{ targets: [addressOf('alertmanager', CONTAINER_PORTS.alertmanager)] }] },
+            ],
+          },
+        }
+      : {}),
+    rule_files: ruleFiles,
+    scrape_configs: scrapeJobs(stack, addressOf).map(scrapeConfig),
+  };
+}
+
+function scrapeConfig(job: ScrapeJob): object {
+  return {
+    job_name: job.job,
+    ...(job.interval ? { scrape_interval: job.interval } : {}),
+    ...(job.timeout ? { scrape_timeout: job.timeout } : {}),
+    ...(job.metricsPath !== '/metrics' ? { metrics_path: job.metricsPath } : {}),
+    ...(job.scheme !== 'http' ? { scheme: job.scheme } : {}),
+    static_configs: [{ targets: job.targets, labels: sortedLabels(job.labels) }],
+    ...(job.dropMetrics.length
+      ? {
+          metric_relabel_configs: [
+            { source_labels: ['__name__'], regex: job.dropMetrics.join('|'), action: 'drop' },
+          ],
+        }
+      : {}),
+  };
+}
+
+export const sortedLabels = (labels: Record<string, string>) =>
+  Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k]]));

@@ -1,0 +1,487 @@
+/**
+ * The stack config schema: the single source for
+ *  - the TypeScript types (`StackInput` for what a user writes, `Stack` for the validated, defaulted result) and
+ *  - the JSON Schema that ajv enforces at run time (`stackJsonSchema`), for configs coming from YAML or JSON.
+ * Defaults live here and only here (zod `.default()` → JSON Schema `default` → ajv `useDefaults`).
+ */
+import { z } from 'zod';
+
+/** Prometheus duration, e.g. "30s", "5m", "1h30m". Milliseconds allowed; no spaces, no decimals. */
+export const DURATION_PATTERN = '^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$';
+const Duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN))
+  .min(2)
+  .meta({ expected: 'a Prometheus duration such as "30s", "5m" or "1h30m"' });
+
+/** Prometheus label name (no leading "__", which is reserved). */
+export const LABEL_NAME_PATTERN = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+const LabelName = z
+  .string()
+  .regex(new RegExp(LABEL_NAME_PATTERN))
+  .meta({ expected: 'a label name matching [a-zA-Z_][a-zA-Z0-9_]*' });
+const Labels = z.record(LabelName, z.string());
+
+const MetricName = z
+  .string()
+  .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)
+  .meta({ expected: 'a metric name matching [a-zA-Z_:][a-zA-Z0-9_:]*' });
+
+/** Names of jobs, receivers, secrets and alerts: safe in file names, URLs and YAML keys. */
+const Identifier = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/)
+  .max(63)
+  .meta({ expected: 'a name of letters, digits, "_" and "-", starting with a letter' });
+
+const AlertName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/)
+  .meta({ expected: 'an alert name in CamelCase letters and digits, e.g. "HighErrorRate"' });
+
+/**
+ * A reference to a secret held outside the config (a Pulumi secret config key of the same name).
+ * The value never enters the config or any rendered file: components read it from a mounted file.
+ */
+export const SecretRef = z
+  .strictObject({ secret: Identifier })
+  .meta({ secretRef: true, expected: 'a secret reference { secret: "<name>" } naming a Pulumi secret config key' });
+
+const Severity = z.enum(['critical', 'warning', 'info']);
+const Port = z.number().int().min(1).max(65535);
+const HostAddress = z
+  .string()
+  .regex(/^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[[0-9a-fA-F:]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:]*)$/)
+  .meta({ expected: 'an IP address such as "127.0.0.1" or "0.0.0.0"' });
+/** Image tag: pinned, never "latest". */
+const ImageTag = z
+  .string()
+  .regex(/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/)
+  .meta({ expected: 'a pinned image tag such as "v3.5.0" (not "latest")' });
+/** A literal PromQL matcher list as written inside braces, e.g. `status=~"5.."`. */
+const MatcherList = z.string().meta({ expected: 'PromQL label matchers such as status=~"5.."' });
+/** A Prometheus size, e.g. "10GB". */
+const ByteSize = z
+  .string()
+  .regex(/^[0-9]+(B|KB|MB|GB|TB|PB|EB)$/)
+  .meta({ expected: 'a size such as "512MB" or "10GB"' });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Components
+
+const component = (version: string, port: number, memory: string) =>
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    version: ImageTag.default(version),
+    /** Host port the component's main port is published on (bound to `bindAddress`). */
+    port: Port.default(port),
+    /** Publish the port on the host at all (internal-only components are reachable on the stack network). */
+    publish: z.boolean().default(true),
+    memoryLimit: z
+      .string()
+      .regex(/^[0-9]+(m|g)$/)
+      .default(memory)
+      .meta({ expected: 'a memory limit such as "512m" or "2g"' }),
+  });
+
+/** Pinned default versions. Change them here to upgrade every stack that does not override them. */
+export const DEFAULT_VERSIONS = {
+  prometheus: 'v3.5.0',
+  alertmanager: 'v0.28.1',
+  grafana: '12.4.0',
+  loki: '3.6.3',
+  promtail: '3.6.3',
+  jaeger: '2.11.0',
+} as const;
+
+const Components = z.strictObject({
+  prometheus: component(DEFAULT_VERSIONS.prometheus, 9090, '2g').prefault({}),
+  alertmanager: component(DEFAULT_VERSIONS.alertmanager, 9093, '256m').prefault({}),
+  grafana: component(DEFAULT_VERSIONS.grafana, 3001, '512m').prefault({}),
+  loki: component(DEFAULT_VERSIONS.loki, 3100, '1g').prefault({}),
+  promtail: component(DEFAULT_VERSIONS.promtail, 9080, '256m')
+    .extend({ publish: z.boolean().default(false) })
+    .prefault({}),
+  jaeger: component(DEFAULT_VERSIONS.jaeger, 16686, '1g')
+    .extend({
+      otlpGrpcPort: Port.default(4317),
+      otlpHttpPort: Port.default(4318),
+      storage: z.enum(['memory', 'badger']).default('badger'),
+      /** How long badger keeps traces. */
+      retention: Duration.default('168h'),
+    })
+    .prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Prometheus
+
+const PrometheusSettings = z.strictObject({
+  scrapeInterval: Duration.default('15s'),
+  scrapeTimeout: Duration.default('10s'),
+  evaluationInterval: Duration.default('15s'),
+  retentionTime: Duration.default('15d'),
+  retentionSize: ByteSize.optional(),
+  externalLabels: Labels.default({}),
+});
+
+/** Names of the metric families a scrape target can provide; each has a rule set of the same name. */
+export const RULE_SET_NAMES = [
+  'http',
+  'ai',
+  'database',
+  'cache',
+  'websocket',
+  'system',
+  'redis',
+  'postgres',
+] as const;
+export const RuleSetName = z.enum(RULE_SET_NAMES);
+
+const ScrapeTarget = z.strictObject({
+  job: Identifier,
+  /** host:port pairs. */
+  targets: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.\-_[\]:]+:[0-9]{1,5}$/)
+        .meta({ expected: 'a "host:port" address' }),
+    )
+    .min(1),
+  metricsPath: z.string().regex(/^\//).default('/metrics'),
+  scheme: z.enum(['http', 'https']).default('http'),
+  /** Overrides the global scrape interval for this job. */
+  interval: Duration.optional(),
+  timeout: Duration.optional(),
+  /** Extra labels on every series of this job. `service` defaults to the job name (alert routing and inhibition use it). */
+  labels: Labels.default({}),
+  /** Metric names (regular expressions, anchored) dropped at scrape time. */
+  dropMetrics: z.array(z.string().min(1)).default([]),
+  /** Metric families this target exports; the matching catalog rule sets watch it. */
+  ruleSets: z.array(RuleSetName).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Alerts
+
+const AlertCommon = {
+  name: AlertName,
+  /** How long the condition must hold before the alert fires. */
+  for: Duration.default('5m'),
+  severity: Severity.default('warning'),
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  runbookUrl: z.string().url().optional(),
+  labels: Labels.default({}),
+  enabled: z.boolean().default(true),
+  /** Jobs whose series the alert watches. */
+  jobs: z.array(Identifier).min(1),
+};
+
+const SelectorSpec = z.strictObject({
+  metric: MetricName,
+  /** Extra matchers, e.g. `status=~"5.."`. */
+  matchers: MatcherList.optional(),
+  /** Labels of a series that this selector selects, used to generate the rule test. */
+  sample: Labels.default({}),
+});
+
+const RatioAlert = z.strictObject({
+  kind: z.literal('ratio'),
+  ...AlertCommon,
+  /** Counter of bad events. */
+  numerator: SelectorSpec,
+  /** Counter(s) of all events. When the metric is the numerator's, the numerator's series are part of it. */
+  denominator: z.strictObject({
+    metrics: z.array(MetricName).min(1),
+    matchers: MatcherList.optional(),
+    sample: Labels.default({}),
+  }),
+  window: Duration.default('5m'),
+  threshold: z.number().min(0).max(1),
+  op: z.enum(['>', '>=']).default('>'),
+});
+
+const LatencyAlert = z.strictObject({
+  kind: z.literal('latency'),
+  ...AlertCommon,
+  /** Histogram base name (without `_bucket`). */
+  histogram: MetricName,
+  quantile: z.number().gt(0).lt(1).default(0.95),
+  matchers: MatcherList.optional(),
+  window: Duration.default('5m'),
+  /** Seconds. */
+  threshold: z.number().gt(0),
+});
+
+const GaugeAlert = z.strictObject({
+  kind: z.literal('gauge'),
+  ...AlertCommon,
+  metric: MetricName,
+  matchers: MatcherList.optional(),
+  op: z.enum(['>', '<', '>=', '<=', '==', '!=']).default('>'),
+  threshold: z.number(),
+  /** Sample labels for the rule test. */
+  sample: Labels.default({}),
+});
+
+const IncreaseAlert = z.strictObject({
+  kind: z.literal('increase'),
+  ...AlertCommon,
+  /** Counter whose increase over `window` is compared. */
+  metric: MetricName,
+  matchers: MatcherList.optional(),
+  window: Duration.default('5m'),
+  threshold: z.number().min(0).default(0),
+  sample: Labels.default({}),
+});
+
+const DownAlert = z.strictObject({
+  kind: z.literal('down'),
+  ...AlertCommon,
+  /** A 0/1 gauge; `up` (the scrape itself) unless an exporter reports the dependency, e.g. `redis_up`. */
+  metric: MetricName.default('up'),
+});
+
+const TestSeries = z.strictObject({
+  /** A series in promtool notation, e.g. `foo_total{job="backend"}`. */
+  series: z.string().min(1),
+  /** Values in promtool expanding notation, e.g. `0+10x30`. */
+  values: z.string().min(1),
+});
+
+const RawAlert = z.strictObject({
+  kind: z.literal('raw'),
+  ...AlertCommon,
+  jobs: z.array(Identifier).default([]),
+  /** The full alert condition in PromQL. */
+  expr: z.string().min(1),
+  /** Raw PromQL cannot be tested automatically: give input series under which it fires and stays silent. */
+  test: z.strictObject({
+    firing: z.array(TestSeries).min(1),
+    quiet: z.array(TestSeries).default([]),
+    /** Labels of the firing alert (besides alertname and the rule's labels). */
+    expectLabels: Labels.default({}),
+    /** The value of the expression while firing, needed when annotations show `$value`. */
+    value: z.number().optional(),
+    /** How long after the start the alert should fire. Defaults to `for` plus 5 minutes. */
+    fireAt: Duration.optional(),
+  }),
+});
+
+export const AlertSpec = z.discriminatedUnion('kind', [
+  RatioAlert,
+  LatencyAlert,
+  GaugeAlert,
+  IncreaseAlert,
+  DownAlert,
+  RawAlert,
+]);
+
+/** Per-stack override of a catalog rule, by alert name. Tiered alerts take per-severity thresholds. */
+const AlertOverride = z.strictObject({
+  enabled: z.boolean().optional(),
+  for: Duration.optional(),
+  threshold: z.number().optional(),
+  thresholds: z.partialRecord(Severity, z.number()).optional(),
+  severity: Severity.optional(),
+  labels: Labels.optional(),
+});
+
+const Alerts = z.strictObject({
+  /** Include the seed catalog (rule sets chosen per scrape target, plus stack self-monitoring). */
+  catalog: z.boolean().default(true),
+  overrides: z.record(AlertName, AlertOverride).default({}),
+  custom: z.array(AlertSpec).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Alertmanager
+
+/** Alertmanager matchers as strings, e.g. `severity="critical"` or `service=~"api|web"`. */
+const Matcher = z
+  .string()
+  .regex(/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*$/)
+  .meta({ expected: 'a matcher such as severity="critical" (label, one of = != =~ !~, quoted value)' });
+
+interface RouteShape {
+  receiver?: string;
+  matchers?: string[];
+  groupBy?: string[];
+  groupWait?: string;
+  groupInterval?: string;
+  repeatInterval?: string;
+  continue?: boolean;
+  routes?: RouteShape[];
+}
+const ChildRoute: z.ZodType<RouteShape> = z.lazy(() =>
+  z.strictObject({
+    receiver: Identifier.optional(),
+    matchers: z.array(Matcher).default([]),
+    groupBy: z.array(z.union([LabelName, z.literal('...')])).optional(),
+    groupWait: Duration.optional(),
+    groupInterval: Duration.optional(),
+    repeatInterval: Duration.optional(),
+    continue: z.boolean().default(false),
+    routes: z.array(ChildRoute).default([]),
+  }),
+);
+
+const RootRoute = z.strictObject({
+  receiver: Identifier,
+  groupBy: z.array(z.union([LabelName, z.literal('...')])).default(['alertname', 'service', 'severity']),
+  groupWait: Duration.default('30s'),
+  groupInterval: Duration.default('5m'),
+  repeatInterval: Duration.default('4h'),
+  routes: z.array(ChildRoute).default([]),
+});
+
+const EmailConfig = z.strictObject({
+  to: z.string().min(3),
+  from: z.string().min(3),
+  /** SMTP server as host:port. */
+  smarthost: z.string().regex(/^[A-Za-z0-9.\-_]+:[0-9]{1,5}$/).meta({ expected: 'a "host:port" SMTP server' }),
+  authUsername: z.string().optional(),
+  authPassword: SecretRef.optional(),
+  requireTls: z.boolean().default(true),
+  sendResolved: z.boolean().default(true),
+});
+
+const SlackConfig = z.strictObject({
+  /** Slack incoming-webhook URL: a credential, so only a secret reference. */
+  apiUrl: SecretRef,
+  channel: z.string().min(1),
+  sendResolved: z.boolean().default(true),
+});
+
+const WebhookConfig = z.strictObject({
+  /** A secret reference (for URLs that carry a token) or a plain URL of an internal endpoint. */
+  url: z.union([SecretRef, z.string().url()]),
+  sendResolved: z.boolean().default(true),
+  maxAlerts: z.number().int().min(0).default(0),
+});
+
+const Receiver = z.strictObject({
+  name: Identifier,
+  email: z.array(EmailConfig).default([]),
+  slack: z.array(SlackConfig).default([]),
+  webhook: z.array(WebhookConfig).default([]),
+});
+
+const InhibitRule = z.strictObject({
+  sourceMatchers: z.array(Matcher).min(1),
+  targetMatchers: z.array(Matcher).min(1),
+  equal: z.array(LabelName).default([]),
+});
+
+const RouteTest = z.strictObject({
+  labels: Labels,
+  /** Receivers, in order, that alerts with these labels must reach. */
+  receivers: z.array(Identifier).min(1),
+});
+
+const Alertmanager = z.strictObject({
+  route: RootRoute,
+  receivers: z.array(Receiver).min(1),
+  inhibitRules: z.array(InhibitRule).default([]),
+  /** Extra routing tests run by `check` besides the one generated for every route. */
+  routeTests: z.array(RouteTest).default([]),
+  resolveTimeout: Duration.default('5m'),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Logs (Promtail → Loki)
+
+const LogSource = z.strictObject({
+  /** Loki `job` label, e.g. "backend_logs". */
+  job: Identifier,
+  /** Host directory mounted read-only into Promtail. */
+  hostPath: z.string().regex(/^\//).meta({ expected: 'an absolute host path' }),
+  /** Glob of files under `hostPath`. */
+  include: z.string().default('*.log'),
+  /** `json` parses the seed JSON log format; `plain` ships lines as they are. */
+  format: z.enum(['json', 'plain']).default('json'),
+  labels: Labels.default({}),
+});
+
+const Logs = z.strictObject({
+  retention: Duration.default('168h'),
+  sources: z.array(LogSource).default([]),
+  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into Promtail). */
+  dockerDiscovery: z.boolean().default(false),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Grafana
+
+const Grafana = z.strictObject({
+  adminUser: z.string().min(1).default('admin'),
+  /** The admin password: a Pulumi secret; generated when that config key is absent. */
+  adminPassword: SecretRef.default({ secret: 'grafanaAdminPassword' }),
+  rootUrl: z.string().url().optional(),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The stack
+
+export const StackSchema = z.strictObject({
+  name: Identifier,
+  /** Environment label put on every series and alert (external label `environment`). */
+  environment: Identifier,
+  /** Host address every published port binds to. Keep 127.0.0.1 unless a reverse proxy or firewall fronts it. */
+  bindAddress: HostAddress.default('127.0.0.1'),
+  components: Components.prefault({}),
+  prometheus: PrometheusSettings.prefault({}),
+  scrapeTargets: z.array(ScrapeTarget).default([]),
+  alerts: Alerts.prefault({}),
+  alertmanager: Alertmanager,
+  logs: Logs.prefault({}),
+  grafana: Grafana.prefault({}),
+});
+
+/** What a user writes (fields with defaults are optional). */
+export type StackInput = z.input<typeof StackSchema>;
+/** The validated config with every default applied. */
+export type Stack = z.output<typeof StackSchema>;
+export type ScrapeTargetConfig = Stack['scrapeTargets'][number];
+export type AlertSpecInput = z.input<typeof AlertSpec>;
+export type AlertSpecConfig = z.output<typeof AlertSpec>;
+export type ReceiverConfig = Stack['alertmanager']['receivers'][number];
+export type RouteConfig = RouteShape;
+export type SecretRefValue = z.output<typeof SecretRef>;
+export type RuleSetName = (typeof RULE_SET_NAMES)[number];
+export type ComponentName = keyof Stack['components'];
+export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'];
+
+/** Typed identity for `stacks/<name>.ts`: gives completion and compile-time checks. */
+export function defineStack(config: StackInput): StackInput {
+  return config;
+}
+
+/**
+ * JSON Schema (draft-07) derived from the zod schema. Discriminated unions get ajv's `discriminator` keyword so an
+ * error in an alert is reported against the chosen `kind` only.
+ */
+export function buildJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(StackSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  addDiscriminators(schema);
+  schema.$id = 'https://github.com/monitoring-stack/schema/stack.schema.json';
+  schema.title = 'Monitoring stack config';
+  return schema;
+}
+
+function addDiscriminators(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(addDiscriminators);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  const branches = obj.oneOf as Array<Record<string, any>> | undefined;
+  if (Array.isArray(branches) && branches.every((b) => b.properties?.kind?.const !== undefined)) {
+    obj.discriminator = { propertyName: 'kind' };
+    obj.type = 'object';
+  }
+  Object.values(obj).forEach(addDiscriminators);
+}

@@ -1,0 +1,77 @@
+/**
+ * The development stack from the seed documents: a FastAPI chat backend on :8000 with the HTTP, AI, database,
+ * cache, WebSocket and system metrics, Redis and PostgreSQL exporters, e-mail and Slack notifications.
+ * Everything is published on 127.0.0.1 only.
+ */
+import { defineStack } from '../src/schema';
+
+export default defineStack({
+  name: 'dev',
+  environment: 'dev',
+  bindAddress: '127.0.0.1',
+  prometheus: {
+    scrapeInterval: '15s',
+    evaluationInterval: '15s',
+    retentionTime: '15d',
+    retentionSize: '10GB',
+  },
+  scrapeTargets: [
+    {
+      // The backend runs on the Docker host; Prometheus reaches it through the host gateway.
+      job: 'backend',
+      targets: ['host.docker.internal:8000'],
+      metricsPath: '/metrics',
+      interval: '15s',
+      labels: { service: 'backend', team: 'chat' },
+      ruleSets: ['http', 'ai', 'database', 'cache', 'websocket', 'system'],
+    },
+    { job: 'redis', targets: ['host.docker.internal:9121'], ruleSets: ['redis'], dropMetrics: ['go_.*'] },
+    { job: 'postgres', targets: ['host.docker.internal:9187'], ruleSets: ['postgres'], dropMetrics: ['go_.*'] },
+  ],
+  alerts: {
+    overrides: {},
+  },
+  alertmanager: {
+    route: {
+      receiver: 'team-slack',
+      groupBy: ['alertname', 'service', 'severity'],
+      routes: [
+        // The Watchdog is always firing; wire `deadman` to a dead man's switch to learn when alerting breaks.
+        { matchers: ['alertname="Watchdog"'], receiver: 'deadman', repeatInterval: '5m' },
+        { matchers: ['severity="critical"'], receiver: 'oncall', repeatInterval: '1h' },
+        { matchers: ['severity="warning"'], receiver: 'team-slack' },
+      ],
+    },
+    receivers: [
+      {
+        name: 'oncall',
+        email: [
+          {
+            to: 'oncall@example.com',
+            from: 'alertmanager@example.com',
+            smarthost: 'smtp.example.com:587',
+            authUsername: 'alertmanager@example.com',
+            authPassword: { secret: 'smtpPassword' },
+          },
+        ],
+        slack: [{ apiUrl: { secret: 'slackWebhookUrl' }, channel: '#alerts-critical' }],
+      },
+      { name: 'team-slack', slack: [{ apiUrl: { secret: 'slackWebhookUrl' }, channel: '#alerts' }] },
+      { name: 'deadman' },
+    ],
+    inhibitRules: [
+      // A critical alert silences the warning of the same alert on the same service (e.g. p95 > 5 s over > 2 s).
+      { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['alertname', 'service'] },
+    ],
+  },
+  logs: {
+    retention: '168h',
+    sources: [
+      { job: 'backend_logs', hostPath: '/var/log/chat/backend', include: '*.log', format: 'json' },
+      { job: 'frontend_logs', hostPath: '/var/log/chat/frontend', include: '*.log', format: 'json' },
+      { job: 'redis_logs', hostPath: '/var/log/redis', include: '*.log', format: 'plain' },
+      { job: 'postgres_logs', hostPath: '/var/log/postgresql', include: '*.log', format: 'plain' },
+      { job: 'ollama_logs', hostPath: '/var/log/ollama', include: '*.log', format: 'plain' },
+    ],
+  },
+});
