@@ -38,26 +38,33 @@ export function validateStack(input: unknown, source: string): Stack {
   return stack;
 }
 
-/** Resolves `--stack <name>` to its module path. */
-export function stackModulePath(name: string): string {
+/** Extensions a stack file may have under stacks/, in lookup order. */
+const STACK_EXTENSIONS = ['.ts', '.yaml', '.yml', '.json'];
+
+/** Resolves `--stack <name>` to stacks/<name>.ts (or .yaml, .yml, .json). */
+export function stackFilePath(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name)) {
     throw new ConfigError([{ source: name, path: '$', message: 'a stack name is letters, digits, "_" and "-"' }]);
   }
-  return path.join(REPO_ROOT, 'stacks', `${name}.ts`);
-}
-
-/** Loads `stacks/<name>.ts`; its default export (or `stack`) is the config object. */
-export function loadStackModule(name: string): { input: unknown; source: string } {
-  const file = stackModulePath(name);
-  const source = path.relative(process.cwd(), file) || file;
-  if (!fs.existsSync(file)) {
-    const known = fs.existsSync(path.dirname(file))
-      ? fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3))
+  const base = path.join(REPO_ROOT, 'stacks', name);
+  const found = STACK_EXTENSIONS.map((ext) => base + ext).find((f) => fs.existsSync(f));
+  if (!found) {
+    const dir = path.dirname(base);
+    const known = fs.existsSync(dir)
+      ? [...new Set(fs.readdirSync(dir).filter((f) => STACK_EXTENSIONS.includes(path.extname(f))).map((f) => path.parse(f).name))].sort()
       : [];
     throw new ConfigError([
-      { source, path: '$', message: `no such stack "${name}"; known stacks: ${known.join(', ') || 'none'}` },
+      { source: `stacks/${name}`, path: '$', message: `no such stack "${name}"; known stacks: ${known.join(', ') || 'none'}` },
     ]);
   }
+  return found;
+}
+
+/** Loads stack <name>: a TypeScript module's default export (or `stack`), or a YAML/JSON file. */
+export function loadStackFile(name: string): { input: unknown; source: string } {
+  const file = stackFilePath(name);
+  const source = path.relative(process.cwd(), file) || file;
+  if (!file.endsWith('.ts')) return loadConfigFile(file, source);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(file);
   const input = mod.default ?? mod.stack;
@@ -68,8 +75,7 @@ export function loadStackModule(name: string): { input: unknown; source: string 
 }
 
 /** Reads a YAML or JSON config file. */
-export function loadConfigFile(file: string): { input: unknown; source: string } {
-  const source = file;
+export function loadConfigFile(file: string, source = file): { input: unknown; source: string } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -91,7 +97,7 @@ export function loadStack(opts: { stack?: string; config?: string }): { stack: S
   if ((opts.stack === undefined) === (opts.config === undefined)) {
     throw new ConfigError([{ source: 'command line', path: '$', message: 'give exactly one of --stack <name> or --config <file>' }]);
   }
-  const { input, source } = opts.stack !== undefined ? loadStackModule(opts.stack) : loadConfigFile(opts.config!);
+  const { input, source } = opts.stack !== undefined ? loadStackFile(opts.stack) : loadConfigFile(opts.config!);
   return { stack: validateStack(input, source), source };
 }
 
@@ -103,6 +109,7 @@ function schemaProblems(errors: ErrorObject[], source: string): Problem[] {
   const seen = new Set<string>();
   for (const err of errors) {
     if (err.keyword !== 'anyOf' && isInsideUnion(err, unionPaths)) continue;
+    if (err.keyword === 'propertyNames') continue; // its inner error, carrying the bad name, is reported
     const parts = pointerParts(err.instancePath);
     let where = parts;
     let message: string;
@@ -131,6 +138,11 @@ function schemaProblems(errors: ErrorObject[], source: string): Problem[] {
         break;
       case 'pattern':
       case 'format':
+        if (err.propertyName !== undefined) {
+          where = [...parts, err.propertyName];
+          message = `invalid name ${JSON.stringify(err.propertyName)}: expected ${expected ?? err.message}`;
+          break;
+        }
         message = `${JSON.stringify(err.data)} is not valid: expected ${expected ?? err.message}`;
         break;
       case 'enum':

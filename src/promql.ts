@@ -30,10 +30,7 @@ export function parsePromQL(expr: string): ParsedPromQL {
         );
         return false;
       }
-      if (ref.name === 'VectorSelector') {
-        selectors.push(readSelector(ref.node, expr));
-        return false;
-      }
+      if (ref.name === 'VectorSelector') selectors.push(readSelector(ref.node, expr));
       return undefined;
     },
   });

@@ -41,7 +41,7 @@ function evalAction(action: string, labels: Record<string, string>, value: numbe
   }
 }
 
-/** Go's fmt "%.<p>g". */
+/** Go's fmt "%.<p>g" (except exact decimal ties, which Go rounds to even; generated test values avoid ties). */
 export function formatG(v: number, precision: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';

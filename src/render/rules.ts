@@ -36,7 +36,9 @@ export function annotations(rule: AlertRule): Record<string, string> {
   const threshold = 'threshold' in rule ? ` (threshold ${op} ${rule.threshold})` : '';
   const out: Record<string, string> = {
     summary: rule.summary ?? `${rule.name} on {{ $labels.job }}`,
-    description: rule.description ?? `{{ $labels.job }}: {{ $value | humanize }}${threshold}.`,
+    // A raw expression's value has no known meaning, so its default description does not show it.
+    description:
+      rule.description ?? (rule.kind === 'raw' ? `${rule.name} is firing.` : `{{ $labels.job }}: {{ $value | humanize }}${threshold}.`),
   };
   if (rule.runbookUrl) out.runbook_url = rule.runbookUrl;
   return out;

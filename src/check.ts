@@ -1,0 +1,186 @@
+/**
+ * `check`: validates synth output with the real tools. promtool checks prometheus.yml and the rule files and runs
+ * the generated rule tests; amtool checks alertmanager.yml and that every route is reachable: an alert carrying a
+ * route's matchers must reach that route's receiver. A missing tool is a failure, never a skip.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RouteConfig, Stack } from './schema';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** Tool output or explanation, shown on failure (and for notes on success). */
+  detail?: string;
+}
+
+/** Further checks over the synth output (e.g. dashboards) plug in here. */
+export type ExtraCheck = (stack: Stack, filesDir: string) => CheckResult[] | Promise<CheckResult[]>;
+export const extraChecks: ExtraCheck[] = [];
+
+interface Tool {
+  name: 'promtool' | 'amtool';
+  path?: string;
+  hint: string;
+}
+
+function findTool(name: Tool['name']): Tool {
+  const env = process.env[name.toUpperCase()];
+  const hint =
+    name === 'promtool'
+      ? 'install the Debian/Ubuntu package "prometheus" (apt-get install prometheus) or set PROMTOOL=/path/to/promtool'
+      : 'install the Debian/Ubuntu package "prometheus-alertmanager" (apt-get install prometheus-alertmanager) or set AMTOOL=/path/to/amtool';
+  if (env) return { name, path: fs.existsSync(env) ? env : undefined, hint };
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (dir && fs.existsSync(candidate)) return { name, path: candidate, hint };
+  }
+  return { name, hint };
+}
+
+function run(tool: Tool, args: string[], cwd: string): { ok: boolean; output: string } {
+  const res = spawnSync(tool.path!, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  const output = `${res.stdout ?? ''}${res.stderr ?? ''}`.replace(/^Warning: --config.file flag overrides.*\n/gm, '').trim();
+  return { ok: res.status === 0, output: res.error ? `${res.error.message}\n${output}` : output };
+}
+
+/** Runs every check against `<filesDir>` (synth's `files/`). */
+export async function runChecks(stack: Stack, filesDir: string): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const promtool = findTool('promtool');
+  const amtool = findTool('amtool');
+  for (const tool of [promtool, amtool]) {
+    if (!tool.path) results.push({ name: `${tool.name} available`, ok: false, detail: `${tool.name} not found: ${tool.hint}` });
+  }
+
+  const promDir = path.join(filesDir, 'prometheus');
+  if (promtool.path) {
+    const config = run(promtool, ['check', 'config', 'prometheus.yml'], promDir);
+    results.push({ name: 'promtool check config prometheus/prometheus.yml', ok: config.ok, detail: config.output });
+    const ruleFiles = listYaml(path.join(promDir, 'rules')).map((f) => `rules/${f}`);
+    if (ruleFiles.length) {
+      const rules = run(promtool, ['check', 'rules', ...ruleFiles], promDir);
+      results.push({ name: `promtool check rules (${ruleFiles.length} files)`, ok: rules.ok, detail: rules.output });
+    }
+    const testFiles = listYaml(path.join(promDir, 'tests'));
+    if (testFiles.length) {
+      const tests = run(promtool, ['test', 'rules', ...testFiles], path.join(promDir, 'tests'));
+      results.push({ name: `promtool test rules (${testFiles.length} files)`, ok: tests.ok, detail: tests.output });
+    }
+  }
+
+  const amFile = path.join(filesDir, 'alertmanager', 'alertmanager.yml');
+  if (amtool.path && fs.existsSync(amFile)) {
+    const checked = amtoolCompatibleCopy(amtool, amFile);
+    const config = run(amtool, ['check-config', checked.file], path.dirname(amFile));
+    results.push({
+      name: 'amtool check-config alertmanager/alertmanager.yml',
+      ok: config.ok,
+      detail: [config.output, checked.note].filter(Boolean).join('\n'),
+    });
+    if (config.ok) results.push(...routeChecks(stack, amtool, checked.file));
+    if (checked.file !== amFile) fs.rmSync(path.dirname(checked.file), { recursive: true, force: true });
+  }
+
+  for (const extra of extraChecks) results.push(...(await extra(stack, filesDir)));
+  return results;
+}
+
+function listYaml(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+}
+
+/**
+ * Webhook `url_file` arrived in Alertmanager 0.26; an older amtool (Debian's is 0.25) rejects it. Then the check
+ * runs on a copy where each `url_file` is replaced by a placeholder `url`, and says so.
+ */
+function amtoolCompatibleCopy(amtool: Tool, file: string): { file: string; note?: string } {
+  const text = fs.readFileSync(file, 'utf8');
+  if (!/^[\s-]+url_file:/m.test(text)) return { file };
+  const version = /version (\d+)\.(\d+)/.exec(run(amtool, ['--version'], path.dirname(file)).output);
+  if (version && (Number(version[1]) > 0 || Number(version[2]) >= 26)) return { file };
+  const dir = fs.mkdtempSync(path.join(path.dirname(path.dirname(file)), '.amtool-'));
+  const copy = path.join(dir, 'alertmanager.yml');
+  fs.writeFileSync(copy, text.replace(/^([\s-]+)url_file: .*$/gm, '$1url: http://url-file-placeholder.invalid/'));
+  return {
+    file: copy,
+    note: `note: amtool ${version ? `${version[1]}.${version[2]}` : '(unknown version)'} predates webhook url_file (Alertmanager 0.26); checked with each url_file replaced by a placeholder url`,
+  };
+}
+
+/**
+ * One routing test per route: labels built from the route's matchers (and its parents') must reach its receiver.
+ * Catches routes shadowed by an earlier sibling. Plus the config's explicit routeTests, verified exactly.
+ */
+function routeChecks(stack: Stack, amtool: Tool, file: string): CheckResult[] {
+  const results: CheckResult[] = [];
+  const cwd = path.dirname(file);
+  const visit = (routes: RouteConfig[], parentLabels: Record<string, string>, parentReceiver: string, where: string) =>
+    routes.forEach((route, i) => {
+      const here = `${where}.routes[${i}]`;
+      const receiver = route.receiver ?? parentReceiver;
+      const derived = labelsFor(route.matchers ?? []);
+      if (!derived) {
+        results.push({
+          name: `route ${here} → ${receiver}`,
+          ok: true,
+          detail: 'note: no sample labels can be derived from its matchers (regex or negative); add alertmanager.routeTests to test it',
+        });
+      } else {
+        const labels = { ...parentLabels, ...derived };
+        const args = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+        const res = run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, ...args], cwd);
+        const got = res.output.split('\n').pop()!.split(',').map((s) => s.trim());
+        const ok = res.ok && got.includes(receiver);
+        results.push({
+          name: `route ${here} {${args.join(', ')}} → ${receiver}`,
+          ok,
+          detail: ok ? undefined : `alerts with these labels reach ${JSON.stringify(res.output)} instead of "${receiver}"; is the route shadowed by an earlier one?`,
+        });
+        visit(route.routes ?? [], labels, receiver, here);
+      }
+    });
+  visit(stack.alertmanager.route.routes, {}, stack.alertmanager.route.receiver, '$.alertmanager.route');
+
+  stack.alertmanager.routeTests.forEach((t, i) => {
+    const args = Object.entries(t.labels).map(([k, v]) => `${k}=${v}`);
+    const res = run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, `--verify.receivers=${t.receivers.join(',')}`, ...args], cwd);
+    results.push({ name: `routeTests[${i}] {${args.join(', ')}} → ${t.receivers.join(',')}`, ok: res.ok, detail: res.ok ? undefined : res.output });
+  });
+  return results;
+}
+
+/** Sample labels satisfying matchers, or undefined when a regex is not a plain alternation of names. */
+function labelsFor(matchers: string[]): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  for (const m of matchers) {
+    const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|=|!=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(m);
+    if (!match) return undefined;
+    const [, name, op, raw] = match;
+    const value = JSON.parse(`"${raw}"`) as string;
+    if (op === '=') labels[name] = value;
+    else if (op === '=~') {
+      const first = value.split('|')[0];
+      if (!/^[A-Za-z0-9_.:/-]+$/.test(first)) return undefined;
+      labels[name] = first;
+    } else if (value === '') return undefined; // label!="" needs some value we cannot guess
+  }
+  return labels;
+}
+
+/** The report printed by `npm run check`. */
+export function formatReport(results: CheckResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    lines.push(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}`);
+    const showDetail = !r.ok || r.detail?.startsWith('note:') || r.detail?.includes('\nnote:');
+    if (showDetail && r.detail) {
+      const detail = r.ok ? r.detail.split('\n').filter((l) => l.startsWith('note:')).join('\n') : r.detail;
+      lines.push(...detail.split('\n').map((l) => `        ${l}`));
+    }
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  lines.push('', failed ? `${failed} of ${results.length} checks failed` : `all ${results.length} checks passed`);
+  return lines.join('\n');
+}

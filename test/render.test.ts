@@ -1,0 +1,218 @@
+/** Unit tests of the Prometheus and Alertmanager renderers, the alert catalog and the rule-test generator. */
+import { resolveAlerts } from '../src/alerts';
+import { alertExpr } from '../src/render/rules';
+import { formatG, renderTemplate, checkTemplate } from '../src/render/annotations';
+import { renderStack } from '../src/render';
+import { devInput, loadNamed, parseYaml, validate } from './helpers';
+
+const dev = loadNamed('dev');
+const staging = loadNamed('staging');
+const devFiles = renderStack(dev);
+
+describe('prometheus.yml', () => {
+  const prom = parseYaml(devFiles['prometheus/prometheus.yml']);
+
+  test('global settings and environment labels', () => {
+    expect(prom.global).toEqual({
+      scrape_interval: '15s',
+      scrape_timeout: '10s',
+      evaluation_interval: '15s',
+      external_labels: { stack: 'dev', environment: 'dev' },
+    });
+  });
+
+  test('self-scrape of every component, then the user targets', () => {
+    expect(prom.scrape_configs.map((s: any) => s.job_name)).toEqual([
+      'prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres',
+    ]);
+    const backend = prom.scrape_configs.find((s: any) => s.job_name === 'backend');
+    expect(backend).toEqual({
+      job_name: 'backend',
+      scrape_interval: '15s',
+      static_configs: [{ targets: ['host.docker.internal:8000'], labels: { service: 'backend', team: 'chat' } }],
+    });
+  });
+
+  test('a disabled component is not scraped', () => {
+    const input = devInput() as any;
+    input.components = { jaeger: { enabled: false } };
+    const jobs = parseYaml(renderStack(validate(input))['prometheus/prometheus.yml']).scrape_configs.map((s: any) => s.job_name);
+    expect(jobs).not.toContain('jaeger');
+  });
+
+  test('path, scheme, timeout and dropped metrics', () => {
+    const worker = parseYaml(renderStack(staging)['prometheus/prometheus.yml']).scrape_configs.find((s: any) => s.job_name === 'worker');
+    expect(worker).toMatchObject({
+      scrape_interval: '1m',
+      scrape_timeout: '20s',
+      metrics_path: '/internal/metrics',
+      scheme: 'https',
+      metric_relabel_configs: [{ source_labels: ['__name__'], regex: 'python_gc_.*|process_virtual_memory_bytes', action: 'drop' }],
+    });
+  });
+
+  test('rule files and the Alertmanager target', () => {
+    expect(prom.rule_files).toEqual(resolveAlerts(dev).map((g) => `rules/${g.name}.yml`));
+    expect(prom.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] });
+  });
+
+  test('no field newer than Prometheus 2.42', () => {
+    const text = Object.entries(devFiles).filter(([f]) => f.startsWith('prometheus/')).map(([, t]) => t).join('\n');
+    for (const field of ['scrape_config_files', 'keep_dropped_targets', 'scrape_protocols', 'enable_compression', 'query_offset', 'fallback_scrape_protocol', 'scrape_native_histograms', 'api_version']) {
+      expect(text).not.toContain(`${field}:`);
+    }
+  });
+});
+
+describe('alert rules', () => {
+  const groups = resolveAlerts(dev);
+  const rule = (name: string, severity?: string) =>
+    groups.flatMap((g) => g.rules).find((r) => r.name === name && (!severity || r.severity === severity))!;
+
+  test('rule sets apply to the jobs that declare them', () => {
+    expect(groups.map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'redis', 'postgres', 'stack']);
+    expect(rule('HttpServerErrorRatioHigh').jobs).toEqual(['backend']);
+    expect(rule('RedisDown').jobs).toEqual(['redis']);
+    expect(rule('TargetDown').jobs).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres']);
+    // staging declares no cache, redis or postgres target: no alert watches those metrics.
+    expect(resolveAlerts(staging).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'websocket', 'system', 'stack', 'custom']);
+  });
+
+  test('seed thresholds', () => {
+    expect(alertExpr(rule('HttpServerErrorRatioHigh'))).toBe(
+      'sum by (job, service) (rate(http_requests_total{job="backend",status=~"5.."}[5m]))\n/\nsum by (job, service) (rate(http_requests_total{job="backend"}[5m]))\n> 0.01',
+    );
+    expect(rule('HttpServerErrorRatioHigh').severity).toBe('critical');
+    expect(alertExpr(rule('HttpClientErrorRatioHigh'))).toMatch(/status=~"4.."[\s\S]*> 0.05$/);
+    expect(alertExpr(rule('HttpLatencyP95High', 'warning'))).toBe(
+      'histogram_quantile(0.95, sum by (job, service, le) (rate(http_request_duration_seconds_bucket{job="backend"}[5m])))\n> 2',
+    );
+    expect(alertExpr(rule('HttpLatencyP95High', 'critical'))).toMatch(/> 5$/);
+    expect(alertExpr(rule('CpuUsageHigh', 'warning'))).toBe('system_cpu_usage{job="backend"} > 60');
+    expect(alertExpr(rule('MemoryUsageHigh', 'critical'))).toBe('system_memory_usage{job="backend"} > 80');
+    expect(alertExpr(rule('DiskUsageHigh', 'warning'))).toBe('system_disk_usage{job="backend"} > 85');
+    expect(alertExpr(rule('RedisDown'))).toBe('redis_up{job="redis"} == 0');
+    expect(alertExpr(rule('PostgresDown'))).toBe('pg_up{job="postgres"} == 0');
+    expect(alertExpr(rule('CacheMissRatioHigh'))).toMatch(/> 0.5$/);
+    expect(alertExpr(rule('WebsocketConnectionFailureRatioHigh'))).toMatch(/> 0.1$/);
+    expect(rule('AiServiceDown')).toMatchObject({ for: '2m', severity: 'critical', op: '>=', threshold: 1 });
+    expect(alertExpr(rule('Watchdog'))).toBe('vector(1)');
+  });
+
+  test('overrides change a catalog rule without copying it', () => {
+    const groups = resolveAlerts(staging);
+    const find = (name: string, sev?: string) => groups.flatMap((g) => g.rules).filter((r) => r.name === name && (!sev || r.severity === sev));
+    expect(find('HttpServerErrorRatioHigh')[0]).toMatchObject({ threshold: 0.02, for: '10m', jobs: ['api'] });
+    expect(find('HttpLatencyP95High').map((r) => [r.severity, (r as any).threshold])).toEqual([['warning', 1.5], ['critical', 5]]);
+    expect(find('DiskUsageHigh')).toEqual([]);
+    expect(find('TargetDown')[0]).toMatchObject({ for: '3m', labels: { team: 'platform' } });
+  });
+
+  test('the catalog can be switched off', () => {
+    const input = devInput() as any;
+    input.alerts = { catalog: false };
+    expect(resolveAlerts(validate(input))).toEqual([]);
+  });
+
+  test('a cache miss ratio counts a missing counter as zero', () => {
+    expect(alertExpr(rule('CacheMissRatioHigh'))).toContain('(sum by (job, service) (rate(cache_hits_total{job="backend"}[5m])) or sum by (job, service) (rate(cache_misses_total{job="backend"}[5m])) * 0)');
+  });
+});
+
+describe('generated rule tests', () => {
+  test('every alert of every rule file has a firing and a silent case', () => {
+    for (const [file, text] of Object.entries(devFiles)) {
+      if (!file.startsWith('prometheus/rules/')) continue;
+      const names = new Set<string>(parseYaml(text).groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)));
+      const tests = parseYaml(devFiles[file.replace('rules/', 'tests/').replace('.yml', '.test.yml')]);
+      expect(tests.rule_files).toEqual([`../${file.slice('prometheus/'.length)}`]);
+      for (const name of names) {
+        const cases = tests.tests.flatMap((t: any) => t.alert_rule_test).filter((c: any) => c.alertname === name);
+        expect(cases.some((c: any) => c.exp_alerts.length > 0)).toBe(true);
+        if (name !== 'Watchdog') expect(cases.some((c: any) => c.exp_alerts.length === 0)).toBe(true);
+      }
+      for (const t of tests.tests) expect(t.interval).toBe('1m'); // promtool 2.42 needs it
+    }
+  });
+
+  test('an overridden threshold is tested at the overridden value', () => {
+    const tests = parseYaml(renderStack(staging)['prometheus/tests/http.test.yml']).tests;
+    const firing = tests.find((t: any) => t.alert_rule_test.some((c: any) => c.alertname === 'HttpServerErrorRatioHigh' && c.exp_alerts.length));
+    // 2 × the 2 % threshold: 40 errors for 960 successes per minute.
+    expect(firing.input_series.map((s: any) => s.values)).toEqual(['0+40x19', '0+960x19']);
+    const check = firing.alert_rule_test.at(-1);
+    expect(check.eval_time).toBe('17m'); // for 10m + window 5m + 1m warm-up + 1m
+    expect(check.exp_alerts[0].exp_annotations.description).toBe('4% of requests to chat-api returned 5xx over the last 5 minutes.');
+  });
+
+  test('tiers fire together: a value above critical also fires warning', () => {
+    const tests = parseYaml(devFiles['prometheus/tests/system.test.yml']).tests;
+    const atCritical = tests.find((t: any) => t.input_series[0].series.startsWith('system_cpu_usage') && t.input_series[0].values.startsWith('88x'));
+    const severities = atCritical.alert_rule_test.at(-1).exp_alerts.map((a: any) => a.exp_labels.severity);
+    expect(severities).toEqual(['warning', 'critical']);
+  });
+});
+
+describe('alertmanager.yml', () => {
+  const am = parseYaml(devFiles['alertmanager/alertmanager.yml']);
+
+  test('route tree, receivers and inhibition', () => {
+    expect(am.route).toMatchObject({ receiver: 'team-slack', group_by: ['alertname', 'service', 'severity'], group_wait: '30s', repeat_interval: '4h' });
+    expect(am.route.routes[1]).toEqual({ receiver: 'oncall', matchers: ['severity="critical"'], repeat_interval: '1h' });
+    expect(am.inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service'] }]);
+    expect(am.receivers.map((r: any) => r.name)).toEqual(['oncall', 'team-slack', 'deadman']);
+  });
+
+  test('secrets are read from files, never written', () => {
+    const oncall = am.receivers[0];
+    expect(oncall.email_configs[0]).toMatchObject({ auth_password_file: '/etc/alertmanager/secrets/smtpPassword', require_tls: true });
+    expect(oncall.email_configs[0]).not.toHaveProperty('auth_password');
+    expect(oncall.slack_configs[0]).toMatchObject({ api_url_file: '/etc/alertmanager/secrets/slackWebhookUrl', channel: '#alerts-critical' });
+    expect(oncall.slack_configs[0]).not.toHaveProperty('api_url');
+    const pager = parseYaml(renderStack(staging)['alertmanager/alertmanager.yml']).receivers.find((r: any) => r.name === 'pager');
+    expect(pager.webhook_configs).toEqual([{ url_file: '/etc/alertmanager/secrets/pagerWebhookUrl', send_resolved: true, max_alerts: 20 }]);
+  });
+});
+
+describe('determinism', () => {
+  test('same input, same bytes', () => {
+    expect(renderStack(loadNamed('dev'))).toEqual(devFiles);
+    expect(JSON.stringify(renderStack(staging))).toBe(JSON.stringify(renderStack(loadNamed('staging'))));
+  });
+
+  test('changing one alert threshold changes only its rule and test files', () => {
+    const input = devInput() as any;
+    input.alerts.overrides = { CacheMissRatioHigh: { threshold: 0.6 } };
+    const changed = renderStack(validate(input));
+    const diff = Object.keys(changed).filter((f) => changed[f] !== devFiles[f]);
+    expect(diff).toEqual(['prometheus/rules/cache.yml', 'prometheus/tests/cache.test.yml']);
+  });
+});
+
+describe('annotation templates', () => {
+  test('Go %.4g formatting', () => {
+    expect(formatG(7.800000000000001, 4)).toBe('7.8');
+    expect(formatG(0.019999999999999997 * 100, 4)).toBe('2');
+    expect(formatG(12346, 4)).toBe('1.235e+04');
+    expect(formatG(0.00001234, 4)).toBe('1.234e-05');
+    expect(formatG(88, 4)).toBe('88');
+  });
+
+  test('humanize functions and labels', () => {
+    const labels = { service: 'api' };
+    expect(renderTemplate('{{ $labels.service }} {{ $labels.missing }}', labels, 1)).toBe('api <no value>');
+    expect(renderTemplate('{{ $value | humanizePercentage }}', labels, 0.0234)).toBe('2.34%');
+    expect(renderTemplate('{{ $value | humanizeDuration }}', labels, 7.8)).toBe('7.8s');
+    expect(renderTemplate('{{ humanizeDuration $value }}', labels, 0.25)).toBe('250ms');
+    expect(renderTemplate('{{ $value | humanizeDuration }}', labels, 3725)).toBe('1h 2m 5s');
+    expect(renderTemplate('{{ $value | humanize }}', labels, 1234567)).toBe('1.235M');
+    expect(renderTemplate('{{ $value }}', labels, 88)).toBe('88');
+  });
+
+  test('unsupported template functions are refused at validation', () => {
+    expect(() => checkTemplate('{{ $value | printf "%.2f" }}')).toThrow(/not supported/);
+    const input = devInput() as any;
+    input.alerts.custom = [{ kind: 'down', name: 'ApiDown', jobs: ['backend'], summary: '{{ .Labels.job }} down' }];
+    expect(() => validate(input)).toThrow(/\$\.alerts\.custom\[0\]\.summary: template action \{\{ \.Labels\.job \}\} is not supported/);
+  });
+});
