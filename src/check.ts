@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RouteConfig, Stack } from './schema';
+import { dashboardChecks } from './check-dashboards';
 
 export interface CheckResult {
   name: string;
@@ -17,7 +18,7 @@ export interface CheckResult {
 
 /** Further checks over the synth output (e.g. dashboards) plug in here. */
 export type ExtraCheck = (stack: Stack, filesDir: string) => CheckResult[] | Promise<CheckResult[]>;
-export const extraChecks: ExtraCheck[] = [];
+export const extraChecks: ExtraCheck[] = [dashboardChecks];
 
 interface Tool {
   name: 'promtool' | 'amtool';
@@ -97,16 +98,22 @@ function listYaml(dir: string): string[] {
  */
 function amtoolCompatibleCopy(amtool: Tool, file: string): { file: string; note?: string } {
   const text = fs.readFileSync(file, 'utf8');
-  if (!/^[\s-]+url_file:/m.test(text)) return { file };
   const version = /version (\d+)\.(\d+)/.exec(run(amtool, ['--version'], path.dirname(file)).output);
-  if (version && (Number(version[1]) > 0 || Number(version[2]) >= 26)) return { file };
+  const compatible = amtoolCompatibleText(text, version ? [Number(version[1]), Number(version[2])] : undefined);
+  if (compatible === text) return { file };
   const dir = fs.mkdtempSync(path.join(path.dirname(path.dirname(file)), '.amtool-'));
   const copy = path.join(dir, 'alertmanager.yml');
-  fs.writeFileSync(copy, text.replace(/^([\s-]+)url_file: .*$/gm, '$1url: http://url-file-placeholder.invalid/'));
+  fs.writeFileSync(copy, compatible);
   return {
     file: copy,
     note: `note: amtool ${version ? `${version[1]}.${version[2]}` : '(unknown version)'} predates webhook url_file (Alertmanager 0.26); checked with each url_file replaced by a placeholder url`,
   };
+}
+
+/** alertmanager.yml as an amtool of `version` [major, minor] accepts it (see amtoolCompatibleCopy). */
+export function amtoolCompatibleText(text: string, version: [number, number] | undefined): string {
+  if (version && (version[0] > 0 || version[1] >= 26)) return text;
+  return text.replace(/^([\s-]+)url_file: .*$/gm, '$1url: http://url-file-placeholder.invalid/');
 }
 
 /**

@@ -194,6 +194,9 @@ describe('annotation templates', () => {
     expect(formatG(7.800000000000001, 4)).toBe('7.8');
     expect(formatG(0.019999999999999997 * 100, 4)).toBe('2');
     expect(formatG(12346, 4)).toBe('1.235e+04');
+    expect(formatG(12345, 4)).toBe('1.234e+04'); // exact tie: to even, as Go does
+    expect(formatG(128.25, 4)).toBe('128.2');
+    expect(formatG(128.35, 4)).toBe('128.3'); // 128.35 is not exact in binary: below the tie
     expect(formatG(0.00001234, 4)).toBe('1.234e-05');
     expect(formatG(88, 4)).toBe('88');
   });

@@ -41,18 +41,34 @@ function evalAction(action: string, labels: Record<string, string>, value: numbe
   }
 }
 
-/** Go's fmt "%.<p>g" (except exact decimal ties, which Go rounds to even; generated test values avoid ties). */
+/** Go's fmt "%.<p>g": like JS toExponential, except that exact decimal ties round to even. */
 export function formatG(v: number, precision: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
   if (v === 0) return '0';
-  const [mantissa, expStr] = v.toExponential(precision - 1).split('e');
+  const rounded = roundHalfEven(v, precision);
+  const [mantissa, expStr] = rounded.toExponential(precision - 1).split('e');
   const exp = Number(expStr);
   if (exp < -4 || exp >= precision) {
     const m = trimZeros(mantissa);
     return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
-  return trimZeros(v.toFixed(Math.max(0, precision - 1 - exp)));
+  return trimZeros(rounded.toFixed(Math.max(0, precision - 1 - exp)));
+}
+
+/**
+ * `v` nudged so that JS's round-half-up gives Go's round-half-even at `precision` significant digits. A tie is a
+ * value whose exact decimal expansion ends in 5 right after the kept digits (e.g. 128.25 at 4 digits).
+ */
+function roundHalfEven(v: number, precision: number): number {
+  const [digits, exp] = Math.abs(v).toExponential(precision + 24).split('e');
+  const mantissa = digits.replace('.', '');
+  const rest = mantissa.slice(precision);
+  if (!/^50*$/.test(rest)) return v;
+  const lastKept = Number(mantissa[precision - 1]);
+  if (lastKept % 2 === 1) return v; // rounding up lands on an even digit: JS does that already
+  const truncated = Number(`${mantissa[0]}.${mantissa.slice(1, precision)}e${exp}`);
+  return v < 0 ? -truncated : truncated;
 }
 
 const trimZeros = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);

@@ -33,12 +33,15 @@ interface TestCase {
 /** The test file of a rule group; `ruleFile` is the rule file's path relative to the test file. */
 export function ruleTestFile(group: RuleGroup, jobs: ScrapeJob[], ruleFile: string): object {
   const tests: TestCase[] = [];
-  for (const rule of group.rules) tests.push(...testsFor(rule, group.rules, jobs));
+  // Tiers by alert name and jobs by name, looked up once: a linear scan per rule is quadratic in large stacks.
+  const tiers = new Map<string, AlertRule[]>();
+  for (const r of group.rules) tiers.set(r.name, [...(tiers.get(r.name) ?? []), r]);
+  const jobByName = new Map(jobs.map((j) => [j.job, j]));
+  for (const rule of group.rules) tests.push(...testsFor(rule, tiers.get(rule.name)!, jobByName));
   return { rule_files: [ruleFile], evaluation_interval: formatDuration(STEP_MS), tests };
 }
 
-function testsFor(rule: AlertRule, all: AlertRule[], jobs: ScrapeJob[]): TestCase[] {
-  const siblings = all.filter((r) => r.name === rule.name);
+function testsFor(rule: AlertRule, siblings: AlertRule[], jobs: Map<string, ScrapeJob>): TestCase[] {
   const base = baseLabels(rule, jobs);
   const forMs = parseDuration(rule.for);
   if (rule.kind === 'raw') return rawTests(rule, forMs);
@@ -49,7 +52,10 @@ function testsFor(rule: AlertRule, all: AlertRule[], jobs: ScrapeJob[]): TestCas
   const steps = fireAt / STEP_MS + 2;
   const out: TestCase[] = [];
   for (const firing of [true, false]) {
-    const s = scenario(rule, base, threshold, firing, steps);
+    // Prometheus computes the value with its own float rounding; an input whose value sits on a rounding edge of
+    // the annotation's 4 significant digits is nudged until the text is the same a hair above and below.
+    let s = scenario(rule, base, threshold, firing, steps, 0);
+    for (let nudge = 1; nudge <= 8 && !stableText(siblings, s); nudge++) s = scenario(rule, base, threshold, firing, steps, nudge);
     // Which tiers of this alert name hold at the scenario's value.
     const expected = siblings
       .filter((r) => holds(r, s.value))
@@ -97,13 +103,19 @@ function rawTests(rule: Extract<AlertRule, { kind: 'raw' }>, forMs: number): Tes
   return [firing, quiet];
 }
 
+function stableText(rules: AlertRule[], s: Scenario): boolean {
+  const text = (v: number) => JSON.stringify(rules.map((r) => renderAll(annotations(r), s.labels, v)));
+  const eps = Math.max(Math.abs(s.value) * 1e-9, 1e-12);
+  return text(s.value - eps) === text(s.value + eps);
+}
+
 function renderAll(templates: Record<string, string>, labels: Record<string, string>, value: number | undefined) {
   return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, renderTemplate(v, labels, value)]));
 }
 
 /** Labels every input series carries: the first watched job, its service label and first target. */
-function baseLabels(rule: AlertRule, jobs: ScrapeJob[]): Record<string, string> {
-  const job = jobs.find((j) => j.job === rule.jobs[0]);
+function baseLabels(rule: AlertRule, jobs: Map<string, ScrapeJob>): Record<string, string> {
+  const job = rule.jobs[0] === undefined ? undefined : jobs.get(rule.jobs[0]);
   if (!job) return { job: rule.jobs[0] ?? 'unknown' };
   return { job: job.job, service: job.labels.service, instance: job.targets[0] };
 }
@@ -135,6 +147,8 @@ function scenario(
   threshold: number,
   firing: boolean,
   steps: number,
+  /** 0 for the plain input; 1, 2, … move the value slightly, off a rounding edge. */
+  nudge: number,
 ): Scenario {
   const counter = (perStep: number) => `0+${num(perStep)}x${steps}`;
   const constant = (v: number) => `${num(v)}x${steps}`;
@@ -142,8 +156,9 @@ function scenario(
     case 'ratio': {
       const t = threshold;
       const ratio = firing ? (rule.op === '>=' && t === 1 ? 1 : t === 0 ? 0.5 : t < 0.5 ? 2 * t : (1 + t) / 2) : t / 2;
-      const bad = round(ratio * 1000);
-      const good = round(1000 - bad);
+      const total = 1000 + 7 * nudge;
+      const bad = round(ratio * total);
+      const good = round(total - bad);
       const num_ = rule.numerator;
       const den = rule.denominator;
       const series: InputSeries[] = [{ series: seriesText(num_.metric, { ...base, ...num_.sample }), values: counter(bad) }];
@@ -158,7 +173,8 @@ function scenario(
     }
     case 'latency': {
       // Buckets around the threshold; all observations land in one bucket.
-      const bounds = [threshold / 2, threshold, 2 * threshold, 4 * threshold];
+      const stretch = 1 + 0.01 * nudge;
+      const bounds = [(threshold / 2) * stretch, threshold, 2 * threshold * stretch, 4 * threshold * stretch].map((b) => Number(b.toPrecision(6)));
       const perStep = 10;
       const lowest = firing ? 3 : 0; // index of the bucket holding the observations
       const series = [...bounds.map(String), '+Inf'].map((le, i) => ({
@@ -170,13 +186,14 @@ function scenario(
       return { series, value, labels: pick(base, ['job', 'service']) };
     }
     case 'gauge': {
-      const v = gaugeValue(rule.op, threshold, firing);
+      const v = round(gaugeValue(rule.op, threshold, firing, nudge)); // the value promtool parses back
       const labels = { ...base, ...rule.sample };
       return { series: [{ series: seriesText(rule.metric, labels), values: constant(v) }], value: v, labels };
     }
     case 'increase': {
+      // Whole increments per step keep the expected increase exact.
       const perWindow = parseDuration(rule.window) / STEP_MS;
-      const perStep = firing ? (2 * threshold) / perWindow + 1 : threshold / 2 / perWindow;
+      const perStep = firing ? Math.floor((2 * threshold) / perWindow) + 1 : Math.floor(threshold / 2 / perWindow);
       const labels = { ...base, ...rule.sample };
       return {
         series: [{ series: seriesText(rule.metric, labels), values: counter(perStep) }],
@@ -191,8 +208,8 @@ function scenario(
   }
 }
 
-function gaugeValue(op: string, t: number, firing: boolean): number {
-  const d = Math.max(Math.abs(t) * 0.1, 1);
+function gaugeValue(op: string, t: number, firing: boolean, nudge: number): number {
+  const d = Math.max(Math.abs(t) * 0.1, 1) * (1 + 0.01 * nudge);
   switch (op) {
     case '>':
       return firing ? t + d : t - d;
