@@ -2,10 +2,13 @@
  * The alert catalog from the seed documents. Each rule set belongs to a metric family; a scrape target that lists
  * the family in `ruleSets` is watched by its rules. The `stack` set watches the monitoring stack itself.
  *
+ * Metric names come from src/metrics.ts (`metric(family, name)`), the one place each family's metrics are defined.
+ *
  * Stacks change a rule without copying it: `alerts.overrides.<AlertName>` sets `enabled`, `for`, `threshold`
  * (single-severity alerts), `thresholds` (tiered alerts, per severity), `severity` or extra `labels`.
  */
 import type { AlertSpecInput, RuleSetName } from '../src/schema';
+import { componentMetric, metric } from '../src/metrics';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -21,7 +24,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 export type CatalogGroup = RuleSetName | 'stack';
 
-const httpRequests = 'http_requests_total';
+const httpRequests = metric('http', 'http_requests_total');
 
 export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
   http: [
@@ -55,7 +58,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'latency',
         name: 'HttpLatencyP95High',
-        histogram: 'http_request_duration_seconds',
+        histogram: metric('http', 'http_request_duration_seconds'),
         quantile: 0.95,
         threshold: 2,
         for: '5m',
@@ -71,8 +74,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         kind: 'ratio',
         name: 'AiGenerationErrorRatioHigh',
         severity: 'warning',
-        numerator: { metric: 'ai_requests_total', matchers: 'status="error"', sample: { status: 'error', model: 'llama3' } },
-        denominator: { metrics: ['ai_requests_total'], sample: { status: 'success', model: 'llama3' } },
+        numerator: { metric: metric('ai', 'ai_requests_total'), matchers: 'status="error"', sample: { status: 'error', model: 'llama3' } },
+        denominator: { metrics: [metric('ai', 'ai_requests_total')], sample: { status: 'success', model: 'llama3' } },
         threshold: 0.05,
         for: '5m',
         summary: '{{ $labels.service }}: AI generation errors above 5%',
@@ -84,8 +87,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         kind: 'ratio',
         name: 'AiServiceDown',
         severity: 'critical',
-        numerator: { metric: 'ai_requests_total', matchers: 'status="error"', sample: { status: 'error', model: 'llama3' } },
-        denominator: { metrics: ['ai_requests_total'], sample: { status: 'success', model: 'llama3' } },
+        numerator: { metric: metric('ai', 'ai_requests_total'), matchers: 'status="error"', sample: { status: 'error', model: 'llama3' } },
+        denominator: { metrics: [metric('ai', 'ai_requests_total')], sample: { status: 'success', model: 'llama3' } },
         op: '>=',
         threshold: 1,
         window: '2m',
@@ -100,7 +103,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'latency',
         name: 'DatabaseQueryLatencyHigh',
-        histogram: 'db_query_duration_seconds',
+        histogram: metric('database', 'db_query_duration_seconds'),
         quantile: 0.95,
         severity: 'warning',
         threshold: 0.5,
@@ -113,7 +116,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'gauge',
         name: 'DatabaseConnectionsHigh',
-        metric: 'db_connections',
+        metric: metric('database', 'db_connections'),
         severity: 'warning',
         op: '>',
         threshold: 80,
@@ -130,8 +133,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         kind: 'ratio',
         name: 'CacheMissRatioHigh',
         severity: 'warning',
-        numerator: { metric: 'cache_misses_total', sample: { cache: 'redis' } },
-        denominator: { metrics: ['cache_hits_total', 'cache_misses_total'], sample: { cache: 'redis' } },
+        numerator: { metric: metric('cache', 'cache_misses_total'), sample: { cache: 'redis' } },
+        denominator: { metrics: [metric('cache', 'cache_hits_total'), metric('cache', 'cache_misses_total')], sample: { cache: 'redis' } },
         threshold: 0.5,
         for: '10m',
         summary: '{{ $labels.service }}: cache miss rate above 50%',
@@ -145,8 +148,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         kind: 'ratio',
         name: 'WebsocketConnectionFailureRatioHigh',
         severity: 'warning',
-        numerator: { metric: 'websocket_connection_failures_total' },
-        denominator: { metrics: ['websocket_connection_attempts_total'] },
+        numerator: { metric: metric('websocket', 'websocket_connection_failures_total') },
+        denominator: { metrics: [metric('websocket', 'websocket_connection_attempts_total')] },
         threshold: 0.1,
         for: '5m',
         summary: '{{ $labels.service }}: more than 10% of WebSocket connections fail',
@@ -159,7 +162,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'gauge',
         name: 'CpuUsageHigh',
-        metric: 'system_cpu_usage',
+        metric: metric('system', 'system_cpu_usage'),
         threshold: 60,
         for: '5m',
         summary: '{{ $labels.service }}: CPU usage is high',
@@ -171,7 +174,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'gauge',
         name: 'MemoryUsageHigh',
-        metric: 'system_memory_usage',
+        metric: metric('system', 'system_memory_usage'),
         threshold: 60,
         for: '5m',
         summary: '{{ $labels.service }}: memory usage is high',
@@ -183,7 +186,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'gauge',
         name: 'DiskUsageHigh',
-        metric: 'system_disk_usage',
+        metric: metric('system', 'system_disk_usage'),
         threshold: 85,
         for: '10m',
         summary: '{{ $labels.service }}: disk usage is high',
@@ -197,7 +200,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'down',
         name: 'RedisDown',
-        metric: 'redis_up',
+        metric: metric('redis', 'redis_up'),
         severity: 'critical',
         for: '1m',
         summary: 'Redis is down',
@@ -210,7 +213,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'down',
         name: 'PostgresDown',
-        metric: 'pg_up',
+        metric: metric('postgres', 'pg_up'),
         severity: 'critical',
         for: '1m',
         summary: 'PostgreSQL is down',
@@ -235,7 +238,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'increase',
         name: 'PrometheusRuleEvaluationFailures',
-        metric: 'prometheus_rule_evaluation_failures_total',
+        metric: componentMetric('prometheus', 'prometheus_rule_evaluation_failures_total'),
         severity: 'critical',
         for: '0s',
         sample: { rule_group: '/etc/prometheus/rules/http.yml;http' },
@@ -248,7 +251,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'gauge',
         name: 'PrometheusConfigReloadFailed',
-        metric: 'prometheus_config_last_reload_successful',
+        metric: componentMetric('prometheus', 'prometheus_config_last_reload_successful'),
         op: '==',
         threshold: 0,
         severity: 'warning',
@@ -262,7 +265,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'increase',
         name: 'AlertmanagerNotificationsFailing',
-        metric: 'alertmanager_notifications_failed_total',
+        metric: componentMetric('alertmanager', 'alertmanager_notifications_failed_total'),
         severity: 'critical',
         for: '0s',
         sample: { integration: 'email' },
@@ -275,7 +278,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       spec: {
         kind: 'gauge',
         name: 'AlertmanagerConfigReloadFailed',
-        metric: 'alertmanager_config_last_reload_successful',
+        metric: componentMetric('alertmanager', 'alertmanager_config_last_reload_successful'),
         op: '==',
         threshold: 0,
         severity: 'warning',

@@ -27,6 +27,7 @@ stacks() { # stack names under <dir>/stacks
 }
 
 synth() { # <dir> <stack> <out>
+  mkdir -p "$(dirname "$3")"
   if ! (cd "$1" && npm run -s synth -- --stack "$2" --out "$3") >"$3.log" 2>&1; then
     mkdir -p "$3"
     { echo "synth failed:"; cat "$3.log"; } >"$3/SYNTH-FAILED.txt"

@@ -89,8 +89,8 @@ export const DEFAULT_VERSIONS = {
   prometheus: 'v3.5.0',
   alertmanager: 'v0.28.1',
   grafana: '12.4.0',
-  loki: '3.6.3',
-  promtail: '3.6.3',
+  loki: '3.7.2',
+  promtail: '3.6.10',
   jaeger: '2.11.0',
 } as const;
 

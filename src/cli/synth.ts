@@ -2,11 +2,12 @@
 import { loadStack } from '../load';
 import { synthesize } from '../synth';
 import { writeTree } from '../output';
+import { resourceGraphJson } from '../resources';
 import { EXIT_BAD_INPUT, parseCommandLine, runCommand } from './args';
 
 const USAGE = 'npm run synth -- (--stack <name> | --config <file.yaml|json>) --out <dir>';
 
-void runCommand(() => {
+void runCommand(async () => {
   const args = parseCommandLine(USAGE, { stack: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' } });
   if (args.help) {
     process.stdout.write(`usage: ${USAGE}\n`);
@@ -17,7 +18,8 @@ void runCommand(() => {
     return EXIT_BAD_INPUT;
   }
   const { stack, source } = loadStack(args);
-  const files = synthesize(stack);
+  // resources.json: the Pulumi resource graph under mocks (secrets as "[secret]"), next to files/.
+  const files = { ...synthesize(stack), 'resources.json': await resourceGraphJson(stack) };
   writeTree(args.out, files);
   process.stdout.write(`synthesized ${source} → ${args.out} (${Object.keys(files).length} files)\n`);
   return 0;

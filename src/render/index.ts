@@ -10,6 +10,11 @@ import { prometheusConfig } from './prometheus';
 import { ruleFile } from './rules';
 import { ruleTestFile } from './rule-tests';
 import { alertmanagerConfig } from './alertmanager';
+import { lokiConfig } from './loki';
+import { promtailConfig } from './promtail';
+import { jaegerConfig } from './jaeger';
+import { datasourcesFile, grafanaIni } from './grafana';
+import { renderDashboards } from './dashboards';
 
 export interface RenderOptions {
   /** How components address each other; defaults to Docker network names. */
@@ -37,6 +42,16 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   if (stack.components.alertmanager.enabled) {
     files['alertmanager/alertmanager.yml'] = toYaml(alertmanagerConfig(stack), header);
   }
+  // Loki, Promtail, Jaeger, Grafana: file names are the paths their containers read (see src/containers.ts).
+  if (stack.components.loki.enabled) files['loki/loki.yaml'] = toYaml(lokiConfig(stack, addressOf), header);
+  if (stack.components.promtail.enabled) files['promtail/promtail.yaml'] = toYaml(promtailConfig(stack, addressOf), header);
+  if (stack.components.jaeger.enabled) files['jaeger/config.yaml'] = toYaml(jaegerConfig(stack), header);
+  if (stack.components.grafana.enabled) {
+    files['grafana/grafana.ini'] = grafanaIni(stack, header);
+    files['grafana/provisioning/datasources/datasources.yml'] = toYaml(datasourcesFile(stack, addressOf), header);
+  }
+  // Grafana dashboards (dashboards/*.ts) and their provider.
+  Object.assign(files, renderDashboards(stack, header));
   return sortFiles(files);
 }
 
