@@ -4,6 +4,7 @@
  * Everything is published on 127.0.0.1 only.
  */
 import { defineStack } from '../src/schema';
+import { SEED_LOG_SOURCES } from '../promtail/sources';
 
 export default defineStack({
   name: 'dev',
@@ -66,12 +67,7 @@ export default defineStack({
   },
   logs: {
     retention: '168h',
-    sources: [
-      { job: 'backend_logs', hostPath: '/var/log/chat/backend', include: '*.log', format: 'json' },
-      { job: 'frontend_logs', hostPath: '/var/log/chat/frontend', include: '*.log', format: 'json' },
-      { job: 'redis_logs', hostPath: '/var/log/redis', include: '*.log', format: 'plain' },
-      { job: 'postgres_logs', hostPath: '/var/log/postgresql', include: '*.log', format: 'plain' },
-      { job: 'ollama_logs', hostPath: '/var/log/ollama', include: '*.log', format: 'plain' },
-    ],
+    // backend_logs, frontend_logs, redis_logs, postgres_logs, ollama_logs (seed JSON format for backend/frontend).
+    sources: SEED_LOG_SOURCES,
   },
 });

@@ -30,7 +30,7 @@ function violations(policy: ResourceValidationPolicy, type: string, props: Recor
     },
   } as unknown as ResourceValidationArgs;
   const validate = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-  for (const fn of validate) fn(args, (message: string) => found.push(message));
+  for (const fn of validate) fn!(args, (message: string) => found.push(message));
   return found;
 }
 
