@@ -1,0 +1,138 @@
+/**
+ * Facts about the component images and where things live inside their containers. Pure data (no Pulumi): the
+ * renderers use the paths, the Pulumi layer uses everything, tests check both against each other.
+ *
+ * The mapping of synth files to containers lives here and only here: a file `files/<component>/<rest>` is uploaded
+ * into the container of `<component>` at `<configDir>/<rest>` (e.g. `grafana/provisioning/datasources/x.yml` →
+ * `/etc/grafana/provisioning/datasources/x.yml`, `grafana/dashboards/a.json` → `/etc/grafana/dashboards/a.json`),
+ * except the files listed in `NOT_UPLOADED` (Prometheus rule tests are for promtool only).
+ */
+import type { ComponentName } from './schema';
+import { CONTAINER_PORTS } from './jobs';
+
+export interface ComponentRuntime {
+  /** Image repository; the tag comes from the stack config (`components.<name>.version`). */
+  image: string;
+  /** `uid:gid` the container runs as: the image's own non-root user where it has one. */
+  user: string;
+  /** Directory that receives the component's synth files. */
+  configDir: string;
+  /** Where the component keeps its state; a named volume is mounted here. */
+  dataDir: string;
+  /** Docker HEALTHCHECK test, using only what the image contains. */
+  healthcheck: string[];
+  /** Grace period before failed checks count (Loki's ring takes a while to become ready). */
+  healthStartPeriod: string;
+}
+
+export const uidOf = (runtime: ComponentRuntime): number => Number(runtime.user.split(':')[0]);
+export const gidOf = (runtime: ComponentRuntime): number => Number(runtime.user.split(':')[1]);
+
+/** `wget` as shipped by busybox/alpine: exits non-zero on connection errors and HTTP errors. */
+const wget = (url: string) => ['CMD', 'wget', '-q', '-O', '/dev/null', url];
+
+export const JAEGER_HEALTH_PORT = 13133;
+export const JAEGER_OTLP_GRPC_PORT = 4317;
+export const JAEGER_OTLP_HTTP_PORT = 4318;
+export const JAEGER_BADGER_DIR = '/badger';
+
+export const GRAFANA_CONFIG_DIR = '/etc/grafana';
+/** Where dashboard JSON files land (`files/grafana/dashboards/...`); a dashboard provider points here. */
+export const GRAFANA_DASHBOARDS_DIR = `${GRAFANA_CONFIG_DIR}/dashboards`;
+/** Grafana reads its admin password from this file (GF_SECURITY_ADMIN_PASSWORD__FILE). */
+export const GRAFANA_ADMIN_PASSWORD_FILE = `${GRAFANA_CONFIG_DIR}/secrets/admin_password`;
+
+/** Host directories of `logs.sources` are mounted read-only below this path, one directory per job. */
+export const PROMTAIL_SOURCES_DIR = '/var/log/sources';
+export const promtailSourceDir = (job: string) => `${PROMTAIL_SOURCES_DIR}/${job}`;
+export const DOCKER_SOCKET = '/var/run/docker.sock';
+
+export const RUNTIME: Record<ComponentName, ComponentRuntime> = {
+  prometheus: {
+    image: 'prom/prometheus',
+    user: '65534:65534',
+    configDir: '/etc/prometheus',
+    dataDir: '/prometheus',
+    healthcheck: wget(`http://127.0.0.1:${CONTAINER_PORTS.prometheus}/-/healthy`),
+    healthStartPeriod: '30s',
+  },
+  alertmanager: {
+    image: 'prom/alertmanager',
+    user: '65534:65534',
+    configDir: '/etc/alertmanager',
+    dataDir: '/alertmanager',
+    healthcheck: wget(`http://127.0.0.1:${CONTAINER_PORTS.alertmanager}/-/healthy`),
+    healthStartPeriod: '30s',
+  },
+  grafana: {
+    image: 'grafana/grafana',
+    // The image's grafana user is 472 in group root (0).
+    user: '472:0',
+    configDir: GRAFANA_CONFIG_DIR,
+    dataDir: '/var/lib/grafana',
+    healthcheck: wget(`http://127.0.0.1:${CONTAINER_PORTS.grafana}/api/health`),
+    healthStartPeriod: '60s',
+  },
+  loki: {
+    image: 'grafana/loki',
+    user: '10001:10001',
+    configDir: '/etc/loki',
+    dataDir: '/loki',
+    // Loki ≥ 3.6 images are distroless (no shell, no wget); ≥ 3.7 can check its own /ready endpoint.
+    healthcheck: ['CMD', '/usr/bin/loki', '-health'],
+    healthStartPeriod: '60s',
+  },
+  promtail: {
+    image: 'grafana/promtail',
+    // Root, so it can read host log files of any owner; the Pulumi layer drops every capability but
+    // DAC_READ_SEARCH. The image has no curl/wget.
+    user: '0:0',
+    configDir: '/etc/promtail',
+    dataDir: '/var/lib/promtail',
+    // The image (Ubuntu) has bash: an HTTP/1.0 request over bash's /dev/tcp, healthy on a 200 status line.
+    healthcheck: [
+      'CMD',
+      'bash',
+      '-c',
+      `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_PORTS.promtail} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`,
+    ],
+    healthStartPeriod: '30s',
+  },
+  jaeger: {
+    image: 'jaegertracing/jaeger',
+    user: '10001:10001',
+    configDir: '/etc/jaeger',
+    dataDir: JAEGER_BADGER_DIR,
+    healthcheck: wget(`http://127.0.0.1:${JAEGER_HEALTH_PORT}/status`),
+    healthStartPeriod: '30s',
+  },
+};
+
+/** Synth files that no container receives. */
+export const NOT_UPLOADED = [/^prometheus\/tests\//];
+
+/** Where a synth file (path relative to `files/`) goes: its container and the path inside it. */
+export function containerPathOf(fileKey: string): { component: ComponentName; path: string } | undefined {
+  if (NOT_UPLOADED.some((re) => re.test(fileKey))) return undefined;
+  const slash = fileKey.indexOf('/');
+  const component = fileKey.slice(0, slash) as ComponentName;
+  if (slash < 0 || !(component in RUNTIME)) return undefined;
+  return { component, path: `${RUNTIME[component].configDir}/${fileKey.slice(slash + 1)}` };
+}
+
+/** The synth files a component's container receives, as container path → content, sorted by path. */
+export function uploadsFor(component: ComponentName, files: Record<string, string>): Array<{ file: string; content: string }> {
+  return Object.keys(files)
+    .sort()
+    .flatMap((key) => {
+      const target = containerPathOf(key);
+      return target && target.component === component ? [{ file: target.path, content: files[key] }] : [];
+    });
+}
+
+/** "512m" / "2g" → MiB, as Docker's memory limit in the provider. */
+export function memoryMiB(limit: string): number {
+  const m = /^([0-9]+)(m|g)$/.exec(limit);
+  if (!m) throw new Error(`not a memory limit: ${limit}`);
+  return Number(m[1]) * (m[2] === 'g' ? 1024 : 1);
+}

@@ -1,0 +1,27 @@
+/** Prometheus: the image's default flags kept, retention from the stack, `/-/reload` enabled. */
+import * as docker from '@pulumi/docker';
+import { RUNTIME } from '../containers';
+import { componentContainer, DeployContext } from './common';
+
+export function prometheusCommand(ctx: Pick<DeployContext, 'stack'>): string[] {
+  const p = ctx.stack.prometheus;
+  const r = RUNTIME.prometheus;
+  // Passing a command replaces the image's default flags, so they are repeated here.
+  return [
+    `--config.file=${r.configDir}/prometheus.yml`,
+    `--storage.tsdb.path=${r.dataDir}`,
+    `--storage.tsdb.retention.time=${p.retentionTime}`,
+    ...(p.retentionSize ? [`--storage.tsdb.retention.size=${p.retentionSize}`] : []),
+    '--web.enable-lifecycle',
+  ];
+}
+
+export function prometheusContainer(ctx: DeployContext, image: docker.RemoteImage): docker.Container {
+  return componentContainer(ctx, {
+    component: 'prometheus',
+    image,
+    command: prometheusCommand(ctx),
+    // Scrape targets on the Docker host (e.g. the backend on :8000) are host.docker.internal.
+    hosts: [{ host: 'host.docker.internal', ip: 'host-gateway' }],
+  });
+}

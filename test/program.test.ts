@@ -1,0 +1,87 @@
+/** index.ts, the Pulumi program itself, under mocks: the Pulumi stack name selects stacks/<name>.ts. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { containerPathOf } from '../src/containers';
+import { REPO_ROOT, runCli, tmpDir } from './helpers';
+
+const outputOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+describe('index.ts', () => {
+  let program: typeof import('../index');
+  beforeAll(async () => {
+    pulumi.runtime.setAllConfig(
+      { 'monitoring-stack:smtpPassword': 's', 'monitoring-stack:slackWebhookUrl': 'https://hooks.slack.com/x' },
+      ['monitoring-stack:smtpPassword', 'monitoring-stack:slackWebhookUrl'],
+    );
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => ({
+          id: `${args.name}-id`,
+          state: { ...args.inputs, ...(args.type.startsWith('random:') ? { result: 'generated' } : {}) },
+        }),
+        call: (args) => args.inputs,
+      },
+      'monitoring-stack',
+      'dev',
+    );
+    program = await import('../index');
+  });
+
+  test('exports the UI URLs, OTLP endpoints, volume names and how to read the admin password', async () => {
+    expect(program.urls).toEqual({
+      prometheus: 'http://127.0.0.1:9090',
+      alertmanager: 'http://127.0.0.1:9093',
+      grafana: 'http://127.0.0.1:3001',
+      loki: 'http://127.0.0.1:3100',
+      jaeger: 'http://127.0.0.1:16686',
+    });
+    expect(program.otlpEndpoints).toEqual({ grpc: 'http://127.0.0.1:4317', http: 'http://127.0.0.1:4318' });
+    expect(await outputOf(program.volumes)).toMatchObject({ loki: 'dev-loki-data', grafana: 'dev-grafana-data', prometheus: 'dev-prometheus-data' });
+    expect(program.grafanaAdminPasswordHelp).toBe('pulumi stack output grafanaAdminPassword --show-secrets');
+    expect(await pulumi.isSecret(program.grafanaAdminPassword!)).toBe(true);
+  });
+});
+
+describe('synth', () => {
+  test('writes all six components\' files and resources.json', () => {
+    const out = path.join(tmpDir(), 'out');
+    const r = runCli('synth', ['--stack', 'dev', '--out', out]);
+    expect(r.status).toBe(0);
+    for (const c of ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger']) {
+      expect(fs.readdirSync(path.join(out, 'files', c)).length).toBeGreaterThan(0);
+    }
+    const resources = JSON.parse(fs.readFileSync(path.join(out, 'resources.json'), 'utf8'));
+    const containers = resources.filter((x: any) => x.type === 'docker:index/container:Container');
+    expect(containers.map((x: any) => x.name).sort()).toEqual(['alertmanager', 'grafana', 'jaeger', 'loki', 'prometheus', 'promtail', 'volume-init']);
+  });
+
+  test('bad input writes nothing, resources.json included', () => {
+    const dir = tmpDir();
+    const bad = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(bad, 'name: x\nenvironment: dev\n');
+    const r = runCli('synth', ['--config', bad, '--out', path.join(dir, 'out')]);
+    expect(r.status).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+});
+
+describe('file → container mapping', () => {
+  test('component directory, tests excluded', () => {
+    expect(containerPathOf('grafana/provisioning/datasources/datasources.yml')).toEqual({
+      component: 'grafana',
+      path: '/etc/grafana/provisioning/datasources/datasources.yml',
+    });
+    expect(containerPathOf('grafana/dashboards/Stack/a.json')?.path).toBe('/etc/grafana/dashboards/Stack/a.json');
+    expect(containerPathOf('prometheus/rules/http.yml')?.path).toBe('/etc/prometheus/rules/http.yml');
+    expect(containerPathOf('prometheus/tests/http.test.yml')).toBeUndefined();
+    expect(containerPathOf('loki/loki.yaml')?.path).toBe('/etc/loki/loki.yaml');
+    expect(containerPathOf('README')).toBeUndefined();
+  });
+});
+
+test('Pulumi project files', () => {
+  const project = fs.readFileSync(path.join(REPO_ROOT, 'Pulumi.yaml'), 'utf8');
+  expect(project).toMatch(/runtime:\n\s+name: nodejs\n\s+options:\n\s+typescript: true/);
+  for (const stack of ['dev', 'prod']) expect(fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`))).toBe(true);
+});

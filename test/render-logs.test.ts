@@ -1,0 +1,115 @@
+/** Loki and Promtail configs: shapes checked against the upstream docs (no binaries here to run them). */
+import { renderStack } from '../src/render';
+import { lokiConfig } from '../src/render/loki';
+import { promtailConfig, PROMTAIL_POSITIONS_FILE, DOCKER_LOGS_JOB } from '../src/render/promtail';
+import { promtailSourceDir, RUNTIME } from '../src/containers';
+import { JSON_LABELS, JSON_METADATA, JSON_FIELDS } from '../promtail/pipeline';
+import { SEED_LOG_JOBS, SEED_LOG_SOURCES } from '../promtail/sources';
+import { devInput, loadNamed, parseYaml, validate } from './helpers';
+
+describe('loki', () => {
+  const dev = loadNamed('dev');
+  const cfg = lokiConfig(dev) as any;
+
+  test('single binary on the filesystem: tsdb, schema v13, daily index', () => {
+    expect(cfg.auth_enabled).toBe(false);
+    expect(cfg.common.replication_factor).toBe(1);
+    expect(cfg.common.ring.kvstore.store).toBe('inmemory');
+    expect(cfg.common.path_prefix).toBe(RUNTIME.loki.dataDir);
+    expect(cfg.schema_config.configs).toEqual([
+      expect.objectContaining({ store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }),
+    ]);
+    expect(cfg.server.http_listen_port).toBe(3100);
+  });
+
+  test('every path Loki writes is on its data volume', () => {
+    const paths = [cfg.common.storage.filesystem.chunks_directory, cfg.common.storage.filesystem.rules_directory, cfg.compactor.working_directory];
+    for (const p of paths) expect(p.startsWith(`${RUNTIME.loki.dataDir}/`)).toBe(true);
+  });
+
+  test('the compactor applies logs.retention', () => {
+    const input = devInput();
+    input.logs = { ...input.logs, retention: '720h' };
+    const c = lokiConfig(validate(input)) as any;
+    expect(c.limits_config.retention_period).toBe('720h');
+    expect(c.compactor).toMatchObject({ retention_enabled: true, delete_request_store: 'filesystem' });
+    expect(c.limits_config.allow_structured_metadata).toBe(true);
+  });
+
+  test('is rendered as loki/loki.yaml, and not when Loki is disabled', () => {
+    expect(parseYaml(renderStack(dev)['loki/loki.yaml'])).toEqual(cfg);
+    const input = devInput();
+    input.components = { loki: { enabled: false } };
+    expect(renderStack(validate(input))['loki/loki.yaml']).toBeUndefined();
+  });
+});
+
+describe('promtail', () => {
+  const dev = loadNamed('dev');
+  const cfg = promtailConfig(dev) as any;
+  const byJob = (job: string) => cfg.scrape_configs.find((s: any) => s.job_name === job);
+
+  test('pushes to Loki and keeps positions on its volume', () => {
+    expect(cfg.clients).toEqual([{ url: 'http://loki:3100/loki/api/v1/push' }]);
+    expect(PROMTAIL_POSITIONS_FILE.startsWith(`${RUNTIME.promtail.dataDir}/`)).toBe(true);
+    expect(cfg.positions.filename).toBe(PROMTAIL_POSITIONS_FILE);
+    // /ready must not depend on log files existing (the container healthcheck uses it).
+    expect(cfg.server).toMatchObject({ http_listen_port: 9080, health_check_target: false });
+  });
+
+  test('the seed log sources are the dev stack\'s jobs', () => {
+    expect(cfg.scrape_configs.map((s: any) => s.job_name)).toEqual([...SEED_LOG_JOBS]);
+    expect(SEED_LOG_SOURCES.map((s) => s.job)).toEqual([...SEED_LOG_JOBS]);
+  });
+
+  test('each source tails its mounted directory with a job label', () => {
+    for (const source of dev.logs.sources) {
+      const sc = byJob(source.job);
+      expect(sc.static_configs).toEqual([
+        { targets: ['localhost'], labels: { __path__: `${promtailSourceDir(source.job)}/${source.include}`, job: source.job } },
+      ]);
+    }
+  });
+
+  test('JSON sources parse the seed format; only job, level and logger become labels', () => {
+    const stages = byJob('backend_logs').pipeline_stages;
+    expect(stages.map((s: object) => Object.keys(s)[0])).toEqual(['json', 'labels', 'structured_metadata', 'timestamp']);
+    expect(stages[0].json.expressions).toMatchObject({
+      timestamp: 'timestamp',
+      level: 'level',
+      logger: 'logger',
+      message: 'message',
+      request_id: 'extra.request_id',
+      user_id: 'extra.user_id',
+      path: 'extra.path',
+      method: 'extra.method',
+      status_code: 'extra.status_code',
+      duration_ms: 'extra.duration_ms',
+    });
+    expect(Object.keys(stages[1].labels).sort()).toEqual(['level', 'logger']);
+    expect([...JSON_LABELS].sort()).toEqual(['level', 'logger']);
+    // High-cardinality fields are never labels.
+    for (const f of ['request_id', 'user_id', 'path', 'status_code', 'duration_ms', 'message']) expect(stages[1].labels).not.toHaveProperty(f);
+    expect(Object.keys(stages[2].structured_metadata)).toEqual([...JSON_METADATA]);
+    for (const f of JSON_METADATA) expect(JSON_FIELDS).toHaveProperty(f);
+    expect(stages[3].timestamp).toMatchObject({ source: 'timestamp', format: 'RFC3339Nano', location: 'UTC', action_on_failure: 'fudge' });
+  });
+
+  test('plain sources ship lines as they are', () => {
+    expect(byJob('redis_logs').pipeline_stages).toBeUndefined();
+  });
+
+  test('Docker discovery reads container logs through the socket, labelled by container', () => {
+    expect(byJob(DOCKER_LOGS_JOB)).toBeUndefined();
+    const input = devInput();
+    input.logs = { ...input.logs, dockerDiscovery: true };
+    const docker = (promtailConfig(validate(input)) as any).scrape_configs.find((s: any) => s.job_name === DOCKER_LOGS_JOB);
+    expect(docker.docker_sd_configs).toEqual([{ host: 'unix:///var/run/docker.sock', refresh_interval: '15s' }]);
+    expect(docker.relabel_configs).toContainEqual({ source_labels: ['__meta_docker_container_name'], regex: '/(.*)', target_label: 'container' });
+    expect(docker.relabel_configs).toContainEqual({ target_label: 'job', replacement: DOCKER_LOGS_JOB });
+  });
+
+  test('is rendered as promtail/promtail.yaml', () => {
+    expect(parseYaml(renderStack(dev)['promtail/promtail.yaml'])).toEqual(cfg);
+  });
+});
