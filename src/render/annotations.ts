@@ -61,6 +61,9 @@ export function formatG(v: number, precision: number): string {
  * value whose exact decimal expansion ends in 5 right after the kept digits (e.g. 128.25 at 4 digits).
  */
 function roundHalfEven(v: number, precision: number): number {
+  // Fast path: a tie shows a 5 as the digit after the kept ones (nothing after it to round); most values do not.
+  const short = Math.abs(v).toExponential(precision);
+  if (short[short.indexOf('e') - 1] !== '5') return v;
   const [digits, exp] = Math.abs(v).toExponential(precision + 24).split('e');
   const mantissa = digits.replace('.', '');
   const rest = mantissa.slice(precision);

@@ -1,0 +1,182 @@
+/**
+ * npm run bench [-- --runs <n>]: how fast is the core?
+ *  - synth (validateStack + synthesize, in process) of the dev stack and of generated 10× and 100× stacks
+ *    (bench/generate.ts): median of repeated runs after warm-up;
+ *  - the floor: serializing the already-rendered objects of the 100× stack (each rendered file parsed back into
+ *    plain objects, then only the dump timed: js-yaml with the renderer's options, JSON.stringify for dashboards),
+ *    timed right after each 100× synth run so that both see the same load;
+ *  - whole-process time of `npm run check -- --stack dev` (median of 3).
+ * Prints a table, then as the last line one JSON object:
+ *   {"synthDevMs":…,"synth10xMs":…,"synth100xMs":…,"floor100xMs":…,"checkDevS":…}
+ * No assertions: docs/performance.md holds the targets and the recorded results.
+ */
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import * as yaml from 'js-yaml';
+import { validateStack, REPO_ROOT } from '../src/load';
+import { synthesize } from '../src/synth';
+import { resolveAlerts } from '../src/alerts';
+import { scrapeJobs } from '../src/jobs';
+import type { StackInput } from '../src/schema';
+import { scaledStack } from './generate';
+
+const { values } = parseArgs({ options: { runs: { type: 'string' }, 'skip-check': { type: 'boolean' } }, strict: true });
+const RUNS = values.runs ? Math.max(1, Number(values.runs)) : undefined;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dev = require('../stacks/dev').default as StackInput;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function time<T>(fn: () => T): { ms: number; value: T } {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+}
+
+interface Row {
+  name: string;
+  jobs: number;
+  rules: number;
+  dashboards: number;
+  files: number;
+  kib: number;
+  runs: number;
+  validateMs: number;
+  renderMs: number;
+  synthMs: number;
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * Medians of validate + synthesize. With `withFloor`, each run also times the floor right after the synth, so both
+ * see the same machine load and their ratio is not skewed by load that changes between two separate loops.
+ */
+function benchSynth(name: string, input: StackInput, runs: number, warmup: number, withFloor = false): { row: Row; floorMs?: number } {
+  let files: Record<string, string> = {};
+  for (let i = 0; i < warmup; i++) files = synthesize(validateStack(input, name));
+  const floor = withFloor ? floorOf(files) : undefined;
+  for (let i = 0; floor && i < warmup; i++) floor();
+  const validate: number[] = [];
+  const render: number[] = [];
+  const total: number[] = [];
+  const floors: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const v = time(() => validateStack(input, name));
+    const r = time(() => synthesize(v.value));
+    validate.push(v.ms);
+    render.push(r.ms);
+    total.push(v.ms + r.ms);
+    files = r.value;
+    if (floor) floors.push(time(floor).ms);
+  }
+  const stack = validateStack(input, name);
+  const paths = Object.keys(files);
+  return {
+    floorMs: floor ? median(floors) : undefined,
+    row: {
+      name,
+      jobs: scrapeJobs(stack).length,
+      rules: resolveAlerts(stack).reduce((n, g) => n + g.rules.length, 0),
+      dashboards: paths.filter((p) => /grafana\/dashboards\/.*\.json$/.test(p)).length,
+      files: paths.length,
+      kib: Object.values(files).reduce((n, c) => n + Buffer.byteLength(c), 0) / 1024,
+      runs,
+      validateMs: median(validate),
+      renderMs: median(render),
+      synthMs: median(total),
+      minMs: Math.min(...total),
+      maxMs: Math.max(...total),
+    },
+  };
+}
+
+/** The floor: only the serialization of objects that already exist (parsed back from the rendered files). */
+function floorOf(files: Record<string, string>): () => number {
+  const objects: Array<{ kind: 'yaml' | 'json'; value: unknown }> = [];
+  for (const [file, content] of Object.entries(files)) {
+    if (/\.ya?ml$/.test(file)) objects.push({ kind: 'yaml', value: yaml.load(content) });
+    else if (/\.json$/.test(file)) objects.push({ kind: 'json', value: JSON.parse(content) });
+  }
+  const dumpAll = () => {
+    let n = 0;
+    for (const o of objects) {
+      n +=
+        o.kind === 'yaml'
+          ? yaml.dump(o.value, { noRefs: true, lineWidth: -1, sortKeys: false, quotingType: '"' }).length
+          : JSON.stringify(o.value, null, 2).length;
+    }
+    return n;
+  };
+  return dumpAll;
+}
+
+/** Whole-process wall time of `npm run check -- --stack dev`, median of `runs`; undefined when it cannot run. */
+function benchCheck(runs: number): { seconds?: number; note: string } {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const res = spawnSync('npm', ['run', '--silent', 'check', '--', '--stack', 'dev'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    const s = (performance.now() - t0) / 1000;
+    if (res.error || res.status !== 0) {
+      const why = res.error?.message ?? `exit ${res.status}: ${(res.stderr || res.stdout).trim().split('\n').slice(-3).join(' | ')}`;
+      return { note: `npm run check -- --stack dev failed (${why})` };
+    }
+    times.push(s);
+  }
+  return { seconds: median(times), note: `median of ${runs} runs, exit 0` };
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+function main(): void {
+  const rows: Row[] = [];
+  const d = benchSynth('dev', dev, RUNS ?? 50, 5);
+  rows.push(d.row);
+  const x10 = benchSynth('10x', scaledStack(dev, 10), RUNS ?? 15, 2);
+  rows.push(x10.row);
+  const x100 = benchSynth('100x', scaledStack(dev, 100), RUNS ?? 9, 1, true);
+  rows.push(x100.row);
+  const floor = x100.floorMs!;
+  const check = values['skip-check'] ? { note: 'skipped (--skip-check)' } : benchCheck(3);
+
+  const header = ['stack', 'jobs', 'rules', 'dashboards', 'files', 'KiB', 'runs', 'validate ms', 'render ms', 'synth ms (median)', 'min', 'max'];
+  const lines = rows.map((r) => [r.name, r.jobs, r.rules, r.dashboards, r.files, fmt(r.kib, 0), r.runs, fmt(r.validateMs), fmt(r.renderMs), fmt(r.synthMs), fmt(r.minMs), fmt(r.maxMs)].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const out: string[] = [];
+  out.push(`node ${process.version}, ${os.cpus().length} CPU × ${os.cpus()[0]?.model ?? 'unknown'}`);
+  out.push(line(header), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...lines.map(line));
+  out.push('');
+  const ratio = x100.row.synthMs / x10.row.synthMs;
+  const overFloor = x100.row.synthMs / floor;
+  const target = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  out.push(`synth dev            ${fmt(d.row.synthMs)} ms     target ≤ 50 ms      ${target(d.row.synthMs <= 50)}`);
+  out.push(`synth 100x           ${fmt(x100.row.synthMs)} ms    target ≤ 2000 ms    ${target(x100.row.synthMs <= 2000)}`);
+  out.push(`100x / 10x           ${fmt(ratio, 2)}        target ≤ 12         ${target(ratio <= 12)}`);
+  out.push(`floor 100x           ${fmt(floor)} ms     100x / floor = ${fmt(overFloor, 2)}, target ≤ 3   ${target(overFloor <= 3)}`);
+  out.push(
+    `check dev (process)  ${check.seconds === undefined ? 'n/a' : `${fmt(check.seconds, 2)} s`}       target ≤ 5 s        ${check.seconds === undefined ? 'NOT MEASURED' : target(check.seconds <= 5)}  (${check.note})`,
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+  const result = {
+    synthDevMs: round(d.row.synthMs),
+    synth10xMs: round(x10.row.synthMs),
+    synth100xMs: round(x100.row.synthMs),
+    floor100xMs: round(floor),
+    checkDevS: check.seconds === undefined ? null : round(check.seconds, 2),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+main();
+
