@@ -54,6 +54,7 @@ function expandCatalogAlert(entry: CatalogAlert, jobs: string[], override: Overr
     ...entry.spec,
     jobs,
     ...(override?.for ? { for: override.for } : {}),
+    ...(override?.window ? { window: override.window } : {}),
     ...(override?.severity ? { severity: override.severity } : {}),
     ...(override?.threshold !== undefined ? { threshold: override.threshold } : {}),
     labels: { ...(entry.spec.labels ?? {}), ...(override?.labels ?? {}) },

@@ -283,6 +283,8 @@ export const AlertSpec = z.discriminatedUnion('kind', [
 const AlertOverride = z.strictObject({
   enabled: z.boolean().optional(),
   for: Duration.optional(),
+  /** Range of the rate/quantile/increase (ratio, latency and increase alerts): shorter reacts and resolves faster. */
+  window: Duration.optional(),
   threshold: z.number().optional(),
   thresholds: z.partialRecord(Severity, z.number()).optional(),
   severity: Severity.optional(),

@@ -67,6 +67,8 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
       continue;
     }
     if (override.for !== undefined) checkDurationValue(override.for, [...where, 'for'], add);
+    if (override.window !== undefined && !['ratio', 'latency', 'increase'].includes(entry.spec.kind))
+      add([...where, 'window'], `${name} is a ${entry.spec.kind} alert and has no window; expected no "window"`);
     const thresholdless = entry.spec.kind === 'down' || entry.spec.kind === 'raw';
     if (entry.tiers) {
       if (override.threshold !== undefined)

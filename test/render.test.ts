@@ -219,3 +219,21 @@ describe('annotation templates', () => {
     expect(() => validate(input)).toThrow(/\$\.alerts\.custom\[0\]\.summary: template action \{\{ \.Labels\.job \}\} is not supported/);
   });
 });
+
+describe('window override', () => {
+  test('a catalog ratio alert takes a shorter window, in its rule and its test', () => {
+    const input = devInput() as any;
+    input.alerts.overrides = { HttpServerErrorRatioHigh: { window: '1m', for: '1m' } };
+    const files = renderStack(validate(input));
+    expect(files['prometheus/rules/http.yml']).toContain('rate(http_requests_total{job="backend",status=~"5.."}[1m])');
+    const tests = parseYaml(files['prometheus/tests/http.test.yml']).tests;
+    const firing = tests.find((t: any) => t.alert_rule_test.some((c: any) => c.alertname === 'HttpServerErrorRatioHigh' && c.exp_alerts.length));
+    expect(firing.alert_rule_test.at(-1).eval_time).toBe('4m'); // for 1m + window 1m + 1m warm-up + 1m
+  });
+
+  test('alerts without a window refuse one', () => {
+    const input = devInput() as any;
+    input.alerts.overrides = { RedisDown: { window: '1m' } };
+    expect(() => validate(input)).toThrow(/\$\.alerts\.overrides\.RedisDown\.window: RedisDown is a down alert and has no window/);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Performance (seeds: Performance dashboard; database query performance, system resources): latency by endpoint,
+ * CPU and memory, cache hit rates, database query time and connections, and the Redis and PostgreSQL exporters.
+ * Each row appears only when some scrape target declares its metric family.
+ */
+import type { RuleSetName } from '../src/schema';
+import { jobsWithFamily, metric } from '../src/metrics';
+import { buildDashboard, DashboardDefinition, jobVariable, latencyQueries, promql, quantile, Section, sumRate, timeseriesPanel, upStatPanel } from './lib';
+
+const J = 'job=~"$job"';
+const FAMILIES: RuleSetName[] = ['http', 'system', 'cache', 'database', 'redis', 'postgres'];
+
+export const performance: DashboardDefinition = {
+  uid: 'stack-performance',
+  title: 'Performance',
+  folder: 'Application',
+  build(stack) {
+    if (!stack.components.prometheus.enabled) return undefined;
+    const has = (f: RuleSetName) => jobsWithFamily(stack, f).length > 0;
+    const jobs = [...new Set(FAMILIES.flatMap((f) => jobsWithFamily(stack, f)))];
+    const hits = metric('cache', 'cache_hits_total');
+    const misses = metric('cache', 'cache_misses_total');
+    const redisHits = metric('redis', 'redis_keyspace_hits_total');
+    const redisMisses = metric('redis', 'redis_keyspace_misses_total');
+
+    const sections: Section[] = [
+      {
+        title: 'Latency',
+        panels: has('http')
+          ? [
+              timeseriesPanel('p95 latency by endpoint', [promql(quantile(0.95, metric('http', 'http_request_duration_seconds'), J, ['endpoint']), '{{endpoint}}', { exemplar: true })], {
+                unit: 's',
+                description: 'p95 HTTP request duration per endpoint; exemplars link to traces.',
+              }),
+              timeseriesPanel('Request rate by endpoint', [promql(sumRate(`${metric('http', 'http_requests_total')}{${J}}`, ['endpoint']), '{{endpoint}}')], {
+                unit: 'reqps',
+              }),
+            ]
+          : [],
+      },
+      {
+        title: 'Resources',
+        panels: has('system')
+          ? [
+              timeseriesPanel('CPU usage', [promql(`${metric('system', 'system_cpu_usage')}{${J}}`, '{{job}} {{instance}}')], {
+                unit: 'percent', min: 0, max: 100, width: 8, description: 'Alerts: warning above 60%, critical above 80%.',
+              }),
+              timeseriesPanel('Memory usage', [promql(`${metric('system', 'system_memory_usage')}{${J}}`, '{{job}} {{instance}}')], {
+                unit: 'percent', min: 0, max: 100, width: 8, description: 'Alerts: warning above 60%, critical above 80%.',
+              }),
+              timeseriesPanel('Disk usage', [promql(`${metric('system', 'system_disk_usage')}{${J}}`, '{{job}} {{instance}}')], {
+                unit: 'percent', min: 0, max: 100, width: 8, description: 'Alerts: warning above 85%, critical above 95%.',
+              }),
+            ]
+          : [],
+      },
+      {
+        title: 'Cache',
+        panels: [
+          ...(has('cache')
+            ? [
+                timeseriesPanel(
+                  'Cache hit rate',
+                  [promql(`${sumRate(`${hits}{${J}}`, ['job', 'cache'])} / (${sumRate(`${hits}{${J}}`, ['job', 'cache'])} + ${sumRate(`${misses}{${J}}`, ['job', 'cache'])})`, '{{job}} {{cache}}')],
+                  { unit: 'percentunit', min: 0, max: 1, description: 'Share of cache lookups that hit (alert when misses exceed 50%).' },
+                ),
+              ]
+            : []),
+          ...(has('redis')
+            ? [
+                timeseriesPanel(
+                  'Redis keyspace hit rate',
+                  [promql(`${sumRate(`${redisHits}{${J}}`, ['job'])} / (${sumRate(`${redisHits}{${J}}`, ['job'])} + ${sumRate(`${redisMisses}{${J}}`, ['job'])})`, '{{job}}')],
+                  { unit: 'percentunit', min: 0, max: 1 },
+                ),
+                upStatPanel('Redis up', `${metric('redis', 'redis_up')}{${J}}`, '{{job}}', { width: 4, height: 8 }),
+                timeseriesPanel('Redis memory', [promql(`${metric('redis', 'redis_memory_used_bytes')}{${J}}`, '{{job}}')], { unit: 'bytes', width: 10 }),
+                timeseriesPanel('Redis clients', [promql(`${metric('redis', 'redis_connected_clients')}{${J}}`, '{{job}}')], { unit: 'short', width: 10 }),
+              ]
+            : []),
+        ],
+      },
+      {
+        title: 'Database',
+        panels: [
+          ...(has('database')
+            ? [
+                timeseriesPanel('Query time p50 / p95 / p99', latencyQueries(metric('database', 'db_query_duration_seconds'), J, ['job'], '{{job}} '), {
+                  unit: 's', width: 8, description: 'Database query duration quantiles (alert: p95 above 0.5 s); exemplars link to traces.',
+                }),
+                timeseriesPanel('Queries', [promql(sumRate(`${metric('database', 'db_queries_total')}{${J}}`, ['job']), '{{job}}')], { unit: 'ops', width: 8 }),
+                timeseriesPanel('Connections', [promql(`sum by (job, database) (${metric('database', 'db_connections')}{${J}})`, '{{job}} {{database}}')], {
+                  unit: 'short', min: 0, width: 8, description: 'Open pool connections (alert above 80).',
+                }),
+              ]
+            : []),
+          ...(has('postgres')
+            ? [
+                upStatPanel('PostgreSQL up', `${metric('postgres', 'pg_up')}{${J}}`, '{{job}}', { width: 4, height: 8 }),
+                timeseriesPanel('PostgreSQL backends', [promql(`sum by (job, datname) (${metric('postgres', 'pg_stat_database_numbackends')}{${J}})`, '{{job}} {{datname}}')], {
+                  unit: 'short', min: 0, width: 10,
+                }),
+                timeseriesPanel(
+                  'PostgreSQL transactions',
+                  [
+                    promql(sumRate(`${metric('postgres', 'pg_stat_database_xact_commit')}{${J}}`, ['job']), '{{job}} commit'),
+                    promql(sumRate(`${metric('postgres', 'pg_stat_database_xact_rollback')}{${J}}`, ['job']), '{{job}} rollback'),
+                  ],
+                  { unit: 'ops', width: 10 },
+                ),
+              ]
+            : []),
+        ],
+      },
+    ];
+    return buildDashboard({
+      uid: this.uid,
+      title: this.title,
+      description: `Latency, resources, caches and databases of the ${stack.name} stack's targets.`,
+      tags: ['performance'],
+      variables: [jobVariable(jobs)],
+      sections,
+    });
+  },
+};
