@@ -98,7 +98,8 @@ test('writes the seed JSON log format to app_, error_ and access_YYYYMMDD.log', 
     expect(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']).toContain(line.level);
   }
   for (const line of access) {
-    expect(Object.keys(line.extra).sort()).toEqual(['duration_ms', 'method', 'path', 'request_id', 'status_code', 'user_id']);
+    expect(Object.keys(line.extra).filter((k) => k !== 'trace_id').sort()).toEqual(['duration_ms', 'method', 'path', 'request_id', 'status_code', 'user_id']);
+    expect(line.extra.trace_id).toMatch(/^[0-9a-f]{32}$/); // links logs to traces
     expect(typeof line.extra.status_code).toBe('number');
     expect(typeof line.extra.duration_ms).toBe('number');
     expect(line.extra.user_id === null || Number.isInteger(line.extra.user_id)).toBe(true);

@@ -118,6 +118,7 @@ describe('dev stack under mocks', () => {
       '--storage.tsdb.retention.time=15d',
       '--storage.tsdb.retention.size=10GB',
       '--web.enable-lifecycle',
+      '--enable-feature=exemplar-storage',
     ]);
     expect(container(rs, 'alertmanager').inputs.command).toEqual([
       '--config.file=/etc/alertmanager/alertmanager.yml',

@@ -11,7 +11,7 @@
  *   GET  /api/chat/history, POST /api/chat, GET /api/users/me, GET /api/health   the simulated API
  */
 import * as http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createMetrics, DemoMetrics, Dependency, DEPENDENCIES, EXPORTER_FAMILIES, ExporterFamily } from './metrics';
 import { JsonLogs, Level, RequestExtra } from './logs';
@@ -97,7 +97,8 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     const userId = Math.random() < 0.2 ? null : 1 + Math.floor(Math.random() * 200);
     let ms = between(1, 8);
     let status = 200;
-    const ctx = { request_id: requestId, user_id: userId, path: route.endpoint, method: route.method };
+    // An OpenTelemetry-style trace id (32 hex digits): Grafana's Loki → Jaeger link reads `extra.trace_id`.
+    const ctx = { request_id: requestId, trace_id: randomBytes(16).toString('hex'), user_id: userId, path: route.endpoint, method: route.method };
     const events: Outcome['events'] = [];
     let cacheHit = false;
     if (route.cache) {
@@ -245,7 +246,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     }
     const route = ROUTES.find((r) => r.endpoint === p && r.method === req.method);
     if (!route) {
-      const extra = { request_id: randomUUID(), user_id: null, path: p, method: req.method ?? 'GET', status_code: 404, duration_ms: 0 };
+      const extra = { request_id: randomUUID(), trace_id: randomBytes(16).toString('hex'), user_id: null, path: p, method: req.method ?? 'GET', status_code: 404, duration_ms: 0 };
       record({ extra, sizeBytes: 40, events: [] }, 'unmatched');
       return sendJson(res, 404, { error: 'not found' });
     }

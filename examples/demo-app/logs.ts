@@ -11,6 +11,8 @@ export type Level = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 
 export interface RequestExtra {
   request_id: string;
+  /** W3C/OpenTelemetry trace id of the request, for log → trace links. */
+  trace_id?: string;
   user_id: number | null;
   path: string;
   method: string;

@@ -13,6 +13,8 @@ export function prometheusCommand(ctx: Pick<DeployContext, 'stack'>): string[] {
     `--storage.tsdb.retention.time=${p.retentionTime}`,
     ...(p.retentionSize ? [`--storage.tsdb.retention.size=${p.retentionSize}`] : []),
     '--web.enable-lifecycle',
+    // Exemplars (trace ids on histogram samples) for the latency panels' links to Jaeger.
+    '--enable-feature=exemplar-storage',
   ];
 }
 
