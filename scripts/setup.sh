@@ -26,7 +26,9 @@ if ! command -v npm >/dev/null; then
   echo "setup: npm not found: install Node.js (any version >= 18 with npm; the project brings Node 22 itself)" >&2
   exit 1
 fi
-echo "setup: installing npm dependencies (npm ci)"
-npm ci --no-audit --no-fund --loglevel=error
+echo "setup: installing npm dependencies"
+# `npm install` rather than `npm ci`: npm 11 leaves other platforms' optional binaries (e.g. @unrs/resolver-binding-*)
+# out of the lock file and `npm ci` then refuses it. The lock file still pins every version installed here.
+npm install --no-audit --no-fund --loglevel=error
 
 echo "setup: done — promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), amtool $(amtool --version 2>&1 | head -1 | awk '{print $3}'), node $(npx --no-install node --version)"
