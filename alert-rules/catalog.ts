@@ -5,7 +5,8 @@
  * Metric names come from src/metrics.ts (`metric(family, name)`), the one place each family's metrics are defined.
  *
  * Stacks change a rule without copying it: `alerts.overrides.<AlertName>` sets `enabled`, `for`, `threshold`
- * (single-severity alerts), `thresholds` (tiered alerts, per severity), `severity` or extra `labels`.
+ * (single-severity alerts), `thresholds` (tiered alerts, per severity), `window` (ratio, latency and increase
+ * alerts), `severity` or extra `labels`.
  */
 import type { AlertSpecInput, RuleSetName } from '../src/schema';
 import { componentMetric, metric } from '../src/metrics';
