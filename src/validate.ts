@@ -10,6 +10,7 @@ import { parseDuration } from './duration';
 import { catalogAlertNames } from '../alert-rules/catalog';
 import { checkTemplate, UnsupportedTemplate } from './render/annotations';
 import { scrapeJobs } from './jobs';
+import { DOCKER_LOGS_JOB } from './render/promtail';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -174,6 +175,8 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
   const logJobs = new Set<string>();
   stack.logs.sources.forEach((s, i) => {
     if (logJobs.has(s.job)) add(['logs', 'sources', i, 'job'], `duplicate log job "${s.job}"`);
+    if (stack.logs.dockerDiscovery && s.job === DOCKER_LOGS_JOB)
+      add(['logs', 'sources', i, 'job'], `"${DOCKER_LOGS_JOB}" is the job of the Docker container logs (dockerDiscovery); expected another name`);
     logJobs.add(s.job);
     checkLabelNames(s.labels, ['logs', 'sources', i, 'labels'], add);
   });

@@ -143,6 +143,19 @@ describe('bad input is rejected with a JSON path and what was expected', () => {
     expect(p).toHaveLength(3);
   });
 
+  test('duplicate log jobs, and a log job taken by Docker discovery', () => {
+    const p = problems(
+      mutate((c) => {
+        c.logs.dockerDiscovery = true;
+        c.logs.sources = [...c.logs.sources, { ...c.logs.sources[0] }, { job: 'docker_logs', hostPath: '/x' }];
+      }),
+    );
+    expect(p).toEqual([
+      '$.logs.sources[5].job: duplicate log job "backend_logs"',
+      '$.logs.sources[6].job: "docker_logs" is the job of the Docker container logs (dockerDiscovery); expected another name',
+    ]);
+  });
+
   test('scrape timeout longer than the interval', () => {
     const p = problems(mutate((c) => (c.scrapeTargets[1].interval = '5s')));
     expect(p).toEqual(['$.scrapeTargets[1].interval: scrape timeout 10s is longer than the scrape interval 5s; expected a timeout no longer than the interval']);
