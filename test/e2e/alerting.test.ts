@@ -16,7 +16,7 @@ import { renderStack } from '../../src/render';
 import { parseDuration } from '../../src/duration';
 import { parsePromQL } from '../../src/promql';
 import type { ComponentName, Stack, StackInput } from '../../src/schema';
-import { e2eStackInput, FOR, TIMINGS } from './fixture';
+import { e2eStackInput, FOR, TIMINGS, WINDOW } from './fixture';
 import {
   Delivery,
   freePort,
@@ -250,7 +250,7 @@ describe('the rendered dev stack, run by real Prometheus and Alertmanager', () =
     expect(e.sink.deliveries.filter((d) => matches(d, warning))).toEqual([]);
   });
 
-  test('a dependency-down alert fires, and a resolved notification arrives after the fault clears', async () => {
+  test('a dependency-down alert fires, and resolved notifications arrive after the faults clear', async () => {
     const e = injected();
     const labels = { alertname: 'RedisDown', severity: 'critical' };
     const fired = await delivery(e, 'RedisDown', labels, Math.max(0, firingBound(FOR.RedisDown) - (Date.now() - e.faultsAt)));
@@ -264,6 +264,14 @@ describe('the rendered dev stack, run by real Prometheus and Alertmanager', () =
     const resolved = await delivery(e, 'RedisDown', labels, bound, 'resolved');
     expect(resolved.receiver).toBe(fired.receiver);
     process.stdout.write(`RedisDown resolved at ${resolved.receiver} ${resolved.receivedAt - clearedAt} ms after the fault cleared (bound ${bound} ms)\n`);
+
+    // The error-rate alert resolves once its rate window no longer holds the errors.
+    const errorLabels = { alertname: 'HttpServerErrorRatioHigh', severity: 'critical', service: SERVICE };
+    const errorBound = ms(WINDOW.HttpServerErrorRatioHigh) + bound;
+    const errorResolved = await delivery(e, 'HttpServerErrorRatioHigh', errorLabels, Math.max(0, errorBound - (Date.now() - clearedAt)), 'resolved');
+    expect(errorResolved.receiver).toBe(routedReceivers(e, errorLabels)[0]);
+    expect(errorResolved.receivedAt - clearedAt).toBeLessThanOrEqual(errorBound);
+    process.stdout.write(`HttpServerErrorRatioHigh resolved at ${errorResolved.receiver} ${errorResolved.receivedAt - clearedAt} ms after the fault cleared (bound ${errorBound} ms)\n`);
   });
 
   test('all targets are up, no rule evaluation failed, and every metric the rules read has data', async () => {

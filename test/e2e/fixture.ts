@@ -21,6 +21,11 @@ export const FOR = {
   CacheMissRatioHigh: '5s',
 } as const;
 
+/** Rate windows shortened per stack (`alerts.overrides.<name>.window`), so the alert also resolves within seconds. */
+export const WINDOW = {
+  HttpServerErrorRatioHigh: '10s',
+} as const;
+
 export const TIMINGS = {
   scrapeInterval: '1s',
   evaluationInterval: '1s',
@@ -61,7 +66,12 @@ export function e2eStackInput(dev: StackInput, ports: FixturePorts): StackInput 
       ...dev.alerts,
       overrides: {
         ...(dev.alerts?.overrides ?? {}),
-        ...Object.fromEntries(Object.entries(FOR).map(([name, f]) => [name, { ...(dev.alerts?.overrides?.[name] ?? {}), for: f }])),
+        ...Object.fromEntries(
+          Object.entries(FOR).map(([name, f]) => [
+            name,
+            { ...(dev.alerts?.overrides?.[name] ?? {}), for: f, ...(name in WINDOW ? { window: WINDOW[name as keyof typeof WINDOW] } : {}) },
+          ]),
+        ),
       },
     },
     alertmanager: {
