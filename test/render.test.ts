@@ -237,3 +237,27 @@ describe('window override', () => {
     expect(() => validate(input)).toThrow(/\$\.alerts\.overrides\.RedisDown\.window: RedisDown is a down alert and has no window/);
   });
 });
+
+describe('purity', () => {
+  test('the renderers and everything they import are free of Pulumi', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const seen = new Set<string>();
+    const pulumiImports: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = fs.readFileSync(file, 'utf8');
+      for (const [, spec] of text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)) {
+        if (spec.startsWith('@pulumi/')) pulumiImports.push(`${path.relative(process.cwd(), file)} → ${spec}`);
+        if (!spec.startsWith('.')) continue;
+        const base = path.resolve(path.dirname(file), spec);
+        const resolved = [`${base}.ts`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
+        if (resolved) visit(resolved);
+      }
+    };
+    for (const entry of ['src/render/index.ts', 'src/synth.ts', 'src/check.ts', 'src/load.ts']) visit(path.resolve(__dirname, '..', entry));
+    expect(seen.size).toBeGreaterThan(20);
+    expect(pulumiImports).toEqual([]);
+  });
+});
