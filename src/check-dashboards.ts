@@ -18,7 +18,7 @@ import { parser as logqlParser } from '@grafana/lezer-logql';
 import type { Stack } from './schema';
 import type { CheckResult, ExtraCheck } from './check';
 import { DATASOURCE_UIDS, DatasourceName } from './datasources';
-import { parsePromQL } from './promql';
+import { parsePromQL, pinnedJobs } from './promql';
 import { familyOf, providedSeries } from './metrics';
 import { containerPathOf } from './containers';
 import { DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, renderDashboards } from './render/dashboards';
@@ -108,15 +108,6 @@ export function customOptions(query: string): string[] {
     .map((o) => (o.includes(' : ') ? o.split(' : ')[1].trim() : o));
 }
 
-/** The jobs a selector's `job` matcher pins (`=` or `=~` over a plain alternation), or undefined when unrestricted. */
-function selectedJobs(matchers: Array<{ label: string; op: string; value: string }>): string[] | undefined {
-  const m = matchers.find((x) => x.label === 'job' && (x.op === '=' || x.op === '=~'));
-  if (!m) return undefined;
-  if (m.op === '=') return [m.value];
-  const plain = /^\(?([A-Za-z0-9_.:-]+(\|[A-Za-z0-9_.:-]+)*)\)?$/.exec(m.value);
-  return plain ? plain[1].split('|') : undefined;
-}
-
 /** LogQL syntax errors from Grafana's lezer grammar, and the jobs each stream selector pins. */
 export function parseLogQLSelectors(expr: string): { errors: string[]; jobSelections: string[][] } {
   const errors: string[] = [];
@@ -150,7 +141,7 @@ export function parseLogQLSelectors(expr: string): { errors: string[]; jobSelect
         }
         return false;
       });
-      const jobs = selectedJobs(matchers);
+      const jobs = pinnedJobs(matchers);
       if (jobs) jobSelections.push(jobs);
       return undefined; // descend on: syntax errors inside the selector count too
     },
@@ -342,7 +333,7 @@ export function checkDashboards(files: DashboardFile[], stack: Stack, datasource
               problem(`${context}: queries ${metric}, which no configured scrape target provides${hint}`);
               continue;
             }
-            const selected = selectedJobs(sel.matchers);
+            const selected = pinnedJobs(sel.matchers);
             if (selected && !selected.some((j) => jobs.includes(j))) {
               reported.add(metric);
               problem(`${context}: queries ${metric} from job ${selected.join('|')}, which does not provide it (provided by: ${jobs.join(', ')})`);

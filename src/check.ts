@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RouteConfig, Stack } from './schema';
+import { parseMatcher } from './promql';
 import { dashboardChecks } from './check-dashboards';
 
 export interface CheckResult {
@@ -162,10 +163,9 @@ function routeChecks(stack: Stack, amtool: Tool, file: string): CheckResult[] {
 function labelsFor(matchers: string[]): Record<string, string> | undefined {
   const labels: Record<string, string> = {};
   for (const m of matchers) {
-    const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|=|!=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(m);
-    if (!match) return undefined;
-    const [, name, op, raw] = match;
-    const value = JSON.parse(`"${raw}"`) as string;
+    const parsed = parseMatcher(m);
+    if (!parsed) return undefined;
+    const { label: name, op, value } = parsed;
     if (op === '=') labels[name] = value;
     else if (op === '=~') {
       const first = value.split('|')[0];

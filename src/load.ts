@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as yaml from 'js-yaml';
-import { buildJsonSchema, Stack, StackInput } from './schema';
+import { buildJsonSchema, Stack } from './schema';
 import { ConfigError, jsonPath, Problem } from './errors';
 import { crossCheck } from './validate';
 
@@ -195,4 +195,3 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-export type { Stack, StackInput };

@@ -1,6 +1,7 @@
 /** PromQL helpers on the official Prometheus lezer grammar: syntax errors, selectors, metric names. */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
+import { MATCHER_PATTERN } from './schema';
 
 export interface Selector {
   metric?: string;
@@ -77,15 +78,7 @@ function unquote(s: string): string {
 
 /** Job names an expression pins with `job="x"` or `job=~"a|b"` (alternations of literal names). */
 export function referencedJobs(expr: string): string[] {
-  const jobs = new Set<string>();
-  for (const sel of parsePromQL(expr).selectors) {
-    for (const m of sel.matchers) {
-      if (m.label !== 'job') continue;
-      if (m.op === '=') jobs.add(m.value);
-      if (m.op === '=~' && /^[A-Za-z0-9_|-]+$/.test(m.value)) m.value.split('|').forEach((j) => j && jobs.add(j));
-    }
-  }
-  return [...jobs];
+  return [...new Set(parsePromQL(expr).selectors.flatMap((sel) => pinnedJobs(sel.matchers) ?? []))];
 }
 
 /** Metric names an expression reads (from selectors naming a metric). */
@@ -102,4 +95,19 @@ export function jobMatcher(jobs: readonly string[]): string {
 export function selector(metric: string, ...matchers: Array<string | undefined>): string {
   const parts = matchers.map((m) => m?.trim()).filter((m): m is string => !!m);
   return parts.length ? `${metric}{${parts.join(',')}}` : metric;
+}
+
+/** Splits an Alertmanager matcher (`label="value"`, also `!=`, `=~`, `!~`) into its parts. */
+export function parseMatcher(text: string): { label: string; op: string; value: string } | undefined {
+  const m = MATCHER_PATTERN.exec(text);
+  return m ? { label: m[1], op: m[2], value: JSON.parse(`"${m[3]}"`) as string } : undefined;
+}
+
+/** The jobs a selector's `job` matcher pins (`=`, or `=~` over a plain alternation), or undefined when unrestricted. */
+export function pinnedJobs(matchers: ReadonlyArray<{ label: string; op: string; value: string }>): string[] | undefined {
+  const m = matchers.find((x) => x.label === 'job' && (x.op === '=' || x.op === '=~'));
+  if (!m) return undefined;
+  if (m.op === '=') return [m.value];
+  const plain = /^\(?([A-Za-z0-9_.:-]+(\|[A-Za-z0-9_.:-]+)*)\)?$/.exec(m.value);
+  return plain ? plain[1].split('|') : undefined;
 }

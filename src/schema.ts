@@ -301,10 +301,13 @@ const Alerts = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // Alertmanager
 
+/** An Alertmanager matcher string (`label="value"`, also `!=`, `=~`, `!~`); `parseMatcher` in promql.ts splits it. */
+export const MATCHER_PATTERN = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|=|!=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
+
 /** Alertmanager matchers as strings, e.g. `severity="critical"` or `service=~"api|web"`. */
 const Matcher = z
   .string()
-  .regex(/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*$/)
+  .regex(MATCHER_PATTERN)
   .meta({ expected: 'a matcher such as severity="critical" (label, one of = != =~ !~, quoted value)' });
 
 interface RouteShape {

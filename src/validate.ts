@@ -5,7 +5,7 @@
 import type { Stack, RouteConfig } from './schema';
 import { COMPONENT_NAMES } from './schema';
 import { jsonPath, Problem } from './errors';
-import { parsePromQL, referencedJobs } from './promql';
+import { parseMatcher, parsePromQL, referencedJobs } from './promql';
 import { parseDuration } from './duration';
 import { catalogAlertNames } from '../alert-rules/catalog';
 import { checkTemplate, UnsupportedTemplate } from './render/annotations';
@@ -67,7 +67,6 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
       add(where, `no catalog alert named "${name}"; expected one of: ${[...catalog.keys()].sort().join(', ')}`);
       continue;
     }
-    if (override.for !== undefined) checkDurationValue(override.for, [...where, 'for'], add);
     if (override.window !== undefined && !['ratio', 'latency', 'increase'].includes(entry.spec.kind))
       add([...where, 'window'], `${name} is a ${entry.spec.kind} alert and has no window; expected no "window"`);
     const thresholdless = entry.spec.kind === 'down' || entry.spec.kind === 'raw';
@@ -186,46 +185,31 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
 
 type Add = (parts: Array<string | number>, message: string) => void;
 
+/** The schema checks label-name syntax; `__` names pass it but are Prometheus's own. */
 function checkLabelNames(labels: Record<string, string>, parts: Array<string | number>, add: Add): void {
   for (const name of Object.keys(labels)) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) add([...parts, name], `invalid label name "${name}"; expected [a-zA-Z_][a-zA-Z0-9_]*`);
-    else if (name.startsWith('__')) add([...parts, name], `label names starting with "__" are reserved for Prometheus`);
+    if (name.startsWith('__')) add([...parts, name], `label names starting with "__" are reserved for Prometheus`);
   }
 }
 
 function checkLabelList(names: string[], parts: Array<string | number>, add: Add): void {
-  names.forEach((n, i) => {
-    if (n !== '...' && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(n)) add([...parts, i], `invalid label name "${n}"`);
-  });
   if (names.includes('...') && names.length > 1) add(parts, '"..." groups by every label and must stand alone');
 }
 
+/** The schema checks matcher syntax; a regex value must also compile. */
 function checkMatcher(m: string, parts: Array<string | number>, add: Add): void {
-  const match = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|=|!=)\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(m);
-  if (!match) {
-    add(parts, `${JSON.stringify(m)} is not a matcher; expected label="value" (or !=, =~, !~)`);
-    return;
-  }
-  if (match[2].includes('~')) {
-    try {
-      new RegExp(`^(?:${JSON.parse(`"${match[3]}"`)})$`);
-    } catch {
-      add(parts, `the regular expression in ${JSON.stringify(m)} does not compile`);
-    }
+  const parsed = parseMatcher(m);
+  if (!parsed || !parsed.op.includes('~')) return;
+  try {
+    new RegExp(`^(?:${parsed.value})$`);
+  } catch {
+    add(parts, `the regular expression in ${JSON.stringify(m)} does not compile`);
   }
 }
 
 function checkTimeout(timeout: string, interval: string, parts: Array<string | number>, add: Add): void {
   if (parseDuration(timeout) > parseDuration(interval))
     add(parts, `scrape timeout ${timeout} is longer than the scrape interval ${interval}; expected a timeout no longer than the interval`);
-}
-
-function checkDurationValue(value: string, parts: Array<string | number>, add: Add): void {
-  try {
-    parseDuration(value);
-  } catch {
-    add(parts, `${JSON.stringify(value)} is not valid: expected a Prometheus duration such as "30s", "5m" or "1h30m"`);
-  }
 }
 
 const sameLabels = (a: Record<string, string>, b: Record<string, string>) =>

@@ -156,6 +156,15 @@ describe('bad input is rejected with a JSON path and what was expected', () => {
     ]);
   });
 
+  test('matchers: bad syntax, and a regex that does not compile', () => {
+    expect(problems(mutate((c) => (c.alertmanager.route.routes[1].matchers = ['severity=critical'])))).toEqual([
+      expect.stringMatching(/^\$\.alertmanager\.route\.routes\[1\]\.matchers\[0\]: "severity=critical" is not valid: expected a matcher such as severity="critical"/),
+    ]);
+    expect(problems(mutate((c) => (c.alertmanager.inhibitRules[0].sourceMatchers = ['service=~"(api"'])))).toEqual([
+      '$.alertmanager.inhibitRules[0].sourceMatchers[0]: the regular expression in "service=~\\"(api\\"" does not compile',
+    ]);
+  });
+
   test('scrape timeout longer than the interval', () => {
     const p = problems(mutate((c) => (c.scrapeTargets[1].interval = '5s')));
     expect(p).toEqual(['$.scrapeTargets[1].interval: scrape timeout 10s is longer than the scrape interval 5s; expected a timeout no longer than the interval']);

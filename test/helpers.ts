@@ -4,7 +4,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { loadStack, validateStack, REPO_ROOT } from '../src/load';
-import { synthesize } from '../src/synth';
 import type { Stack, StackInput } from '../src/schema';
 
 export { REPO_ROOT };
@@ -30,10 +29,6 @@ export function devInput(): StackInput {
 }
 
 export const validate = (input: unknown) => validateStack(input, 'test.yaml');
-
-export function filesOf(stack: Stack): Record<string, string> {
-  return synthesize(stack);
-}
 
 export const parseYaml = (text: string) => yaml.load(text) as any;
 
