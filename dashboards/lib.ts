@@ -12,7 +12,7 @@ import * as prom from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE_UIDS } from '../src/datasources';
-import type { Stack } from '../src/schema';
+import type { ConfigDashboardConfig, ConfigPanelConfig, Stack } from '../src/schema';
 
 export type { Stack };
 export type Dashboard = dash.Dashboard;
@@ -205,6 +205,40 @@ function applyCommon(b: timeseries.PanelBuilder | stat.PanelBuilder, opts: Panel
   if (opts.unit) b.unit(opts.unit);
   if (opts.min !== undefined) b.min(opts.min);
   if (opts.max !== undefined) b.max(opts.max);
+}
+
+/** A panel written in a stack's config (`dashboards.custom[].panels[]`), built with the helpers above. */
+export function panelFromConfig(p: ConfigPanelConfig): PanelSpec {
+  const opts: PanelOptions = { description: p.description, width: p.width, height: p.height, unit: p.unit, min: p.min, max: p.max };
+  // Validation guarantees exactly one query, and LogQL for a logs panel.
+  const query: Query = p.logql !== undefined ? logql(p.logql, p.legend) : promql(p.promql ?? '', p.legend);
+  switch (p.type) {
+    case 'logs':
+      return logsPanel(p.title, query as LokiQuery, opts);
+    case 'stat':
+      return statPanel(p.title, [query], opts);
+    case 'bars':
+      return barsPanel(p.title, [query], opts);
+    default:
+      return timeseriesPanel(p.title, [query], opts);
+  }
+}
+
+/** A dashboard written in a stack's config (`dashboards.custom[]`). */
+export function dashboardFromConfig(d: ConfigDashboardConfig): DashboardDefinition {
+  return {
+    uid: d.uid,
+    title: d.title,
+    folder: d.folder,
+    build: () =>
+      buildDashboard({
+        uid: d.uid,
+        title: d.title,
+        description: d.description ?? '',
+        tags: d.tags,
+        sections: [{ panels: d.panels.map(panelFromConfig) }],
+      }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -428,6 +428,62 @@ const Grafana = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Dashboards
+
+/** Grafana dashboard uid: stable across stacks (links and bookmarks use it). */
+const DashboardUid = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/)
+  .meta({ expected: 'a dashboard uid of 1-40 letters, digits, "-" or "_"' });
+
+/** A panel written in config: one query, drawn with the helpers of dashboards/lib.ts. */
+const ConfigPanel = z.strictObject({
+  /** Unique within its dashboard. */
+  title: z.string().min(1),
+  /** `timeseries` (lines), `bars` (counts over time), `stat` (one big number), `logs` (log lines, LogQL only). */
+  type: z.enum(['timeseries', 'bars', 'stat', 'logs']).default('timeseries'),
+  /** A PromQL query (Prometheus datasource). Exactly one of `promql` and `logql`. */
+  promql: z.string().min(1).optional(),
+  /** A LogQL query (Loki datasource). */
+  logql: z.string().min(1).optional(),
+  /** Grafana legend format, e.g. "{{job}} {{status}}". */
+  legend: z.string().optional(),
+  /** Grafana unit id, e.g. "short", "reqps", "s", "bytes", "percentunit". */
+  unit: z.string().min(1).optional(),
+  description: z.string().optional(),
+  /** Grid width (of 24) and height. */
+  width: z.number().int().min(1).max(24).optional(),
+  height: z.number().int().min(1).max(40).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+
+const ConfigDashboard = z.strictObject({
+  uid: DashboardUid,
+  title: z.string().min(1),
+  /** Grafana folder, also the directory under files/grafana/dashboards/. */
+  folder: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$/)
+    .default('Application')
+    .meta({ expected: 'a folder name of letters, digits, " ", "_" and "-"' }),
+  description: z.string().optional(),
+  tags: z.array(z.string().min(1)).default([]),
+  /** Laid out in order, left to right, row by row. */
+  panels: z.array(ConfigPanel).min(1),
+});
+
+const Dashboards = z.strictObject({
+  /**
+   * Dashboards of dashboards/ this stack gets, by uid or title. Absent: the default set (`DEFAULT_DASHBOARDS` in
+   * dashboards/index.ts); `[]`: none of them.
+   */
+  include: z.array(z.string().min(1)).optional(),
+  /** Dashboards written in config. */
+  custom: z.array(ConfigDashboard).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // The stack
 
 export const StackSchema = z.strictObject({
@@ -443,6 +499,7 @@ export const StackSchema = z.strictObject({
   alertmanager: Alertmanager,
   logs: Logs.prefault({}),
   grafana: Grafana.prefault({}),
+  dashboards: Dashboards.prefault({}),
 });
 
 /** What a user writes (fields with defaults are optional). */
@@ -454,6 +511,8 @@ export type AlertSpecInput = z.input<typeof AlertSpec>;
 export type AlertSpecConfig = z.output<typeof AlertSpec>;
 export type ReceiverConfig = Stack['alertmanager']['receivers'][number];
 export type RouteConfig = RouteShape;
+export type ConfigDashboardConfig = Stack['dashboards']['custom'][number];
+export type ConfigPanelConfig = ConfigDashboardConfig['panels'][number];
 export type SecretRefValue = z.output<typeof SecretRef>;
 export type RuleSetName = (typeof RULE_SET_NAMES)[number];
 export type ComponentName = keyof Stack['components'];
