@@ -315,6 +315,7 @@ export function buildDashboard(spec: DashboardSpec): Dashboard | undefined {
     }
   }
   const out = b.build();
+  out.panels = flow(out.panels ?? []);
   out.templating = { list: out.templating?.list ?? [] };
   out.annotations = {
     list: [
@@ -330,6 +331,30 @@ export function buildDashboard(spec: DashboardSpec): Dashboard | undefined {
     ],
   };
   return out;
+}
+
+/**
+ * Places panels left to right, row by row, on Grafana's 24-column grid: a panel that does not fit the rest of a
+ * line starts the next one (the SDK's builder would let it overflow), and a row starts a line of its own.
+ */
+function flow(panels: NonNullable<Dashboard['panels']>): NonNullable<Dashboard['panels']> {
+  let x = 0;
+  let y = 0;
+  let lineHeight = 0;
+  const newLine = () => {
+    y += lineHeight;
+    x = 0;
+    lineHeight = 0;
+  };
+  for (const p of panels) {
+    const { w, h } = p.gridPos ?? { w: 12, h: 8 };
+    if (x > 0 && (p.type === 'row' || x + w > 24)) newLine();
+    p.gridPos = { ...p.gridPos, x, y, w, h };
+    x += w;
+    lineHeight = Math.max(lineHeight, h);
+    if (x >= 24) newLine();
+  }
+  return panels;
 }
 
 /** `job="a"` or `job=~"a|b"` for the jobs' own series, in the order given. */

@@ -15,13 +15,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { parser as logqlParser } from '@grafana/lezer-logql';
-import type { Stack } from './schema';
+import type { ConfigPanelConfig, Stack } from './schema';
 import type { CheckResult, ExtraCheck } from './check';
 import { DATASOURCE_UIDS, DatasourceName } from './datasources';
 import { parsePromQL, pinnedJobs } from './promql';
 import { familyOf, providedSeries } from './metrics';
 import { containerPathOf } from './containers';
-import { DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, renderDashboards } from './render/dashboards';
+import { DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, findDashboard, includedDashboards, renderDashboards } from './render/dashboards';
+import { DASHBOARDS } from '../dashboards';
 
 export interface DashboardFile {
   /** Path relative to synth's `files/`. */
@@ -402,6 +403,79 @@ class DashboardChecker {
     }
     for (const msg of queryProblems(expr, ds.type, this.scope)) this.problem(`${context}: ${msg}`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The `dashboards` section of a stack config, checked at load time (each problem with its JSON path)
+
+export interface ConfigProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+/** `dashboards.include` names dashboards of dashboards/; `dashboards.custom` uids, titles and panels. */
+export function dashboardConfigProblems(stack: Stack): ConfigProblem[] {
+  return [...includeProblems(stack), ...customDashboardProblems(stack)];
+}
+
+function includeProblems(stack: Stack): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  const available = DASHBOARDS.map((d) => `${d.uid} ("${d.title}")`).join(', ');
+  (stack.dashboards.include ?? []).forEach((name, i) => {
+    const def = findDashboard(name);
+    const path = ['dashboards', 'include', i];
+    if (!def) out.push({ path, message: `unknown dashboard "${name}"; expected the uid or title of a dashboard of dashboards/: ${available}` });
+    else if (seen.has(def.uid)) out.push({ path, message: `dashboard "${def.title}" is already listed at include[${seen.get(def.uid)}]` });
+    else seen.set(def.uid, i);
+  });
+  return out;
+}
+
+function customDashboardProblems(stack: Stack): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  // The selected dashboards of dashboards/ come first; a custom dashboard may reuse the uid of one left out.
+  const builtIn = includedDashboards(stack);
+  const uids = new Map(builtIn.map((d) => [d.uid, `dashboard "${d.title}" of dashboards/`]));
+  const titles = new Map(builtIn.map((d) => [d.title, `dashboard "${d.title}" of dashboards/`]));
+  const scope: QueryScope = { stack, provided: providedSeries(stack), samples: {} };
+  stack.dashboards.custom.forEach((d, i) => {
+    const where = ['dashboards', 'custom', i];
+    const uidOwner = uids.get(d.uid);
+    if (uidOwner) out.push({ path: [...where, 'uid'], message: `duplicate dashboard uid "${d.uid}" (already ${uidOwner}); expected a unique uid` });
+    else uids.set(d.uid, `dashboards.custom[${i}]`);
+    const titleOwner = titles.get(d.title);
+    if (titleOwner) out.push({ path: [...where, 'title'], message: `duplicate dashboard title "${d.title}" (already ${titleOwner}); expected a unique title` });
+    else titles.set(d.title, `dashboards.custom[${i}]`);
+    const panelTitles = new Set<string>();
+    d.panels.forEach((p, j) => {
+      const at = (...rest: Array<string | number>) => [...where, 'panels', j, ...rest];
+      const name = `dashboard "${d.title}": panel "${p.title}"`;
+      if (panelTitles.has(p.title)) out.push({ path: at('title'), message: `${name}: another panel of the dashboard has the same title; expected a unique title` });
+      panelTitles.add(p.title);
+      out.push(...configPanelProblems(p, stack, scope).map(([field, msg]) => ({ path: at(...field), message: `${name}: ${msg}` })));
+    });
+  });
+  return out;
+}
+
+/** [field path within the panel, message] pairs for one config panel. */
+function configPanelProblems(p: ConfigPanelConfig, stack: Stack, scope: QueryScope): Array<[string[], string]> {
+  if ((p.promql === undefined) === (p.logql === undefined)) return [[[], 'expected exactly one query: "promql" (Prometheus) or "logql" (Loki)']];
+  if (p.type === 'logs' && p.logql === undefined) return [[['promql'], 'a logs panel shows log lines; expected a "logql" query']];
+  const field = p.promql !== undefined ? 'promql' : 'logql';
+  const expr = (p.promql ?? p.logql)!;
+  const component = field === 'promql' ? 'prometheus' : 'loki';
+  if (!stack.components[component].enabled) return [[[field], `the stack does not run ${component} (components.${component}.enabled is false)`]];
+  const out: Array<[string[], string]> = [];
+  for (const name of variablesUsed(expr)) {
+    if (!BUILTIN_VARIABLES.has(name)) out.push([[field], `uses variable $${name}, which config dashboards do not define; expected only Grafana's built-ins such as $__rate_interval`]);
+  }
+  out.push(...queryProblems(expr, component, scope).map((m): [string[], string] => [[field], m]));
+  if (out.length === 0 && field === 'logql' && p.type !== 'logs' && !isLogQLMetricQuery(expr)) {
+    out.push([[field], `a ${p.type} panel draws numbers, but this LogQL returns log lines; expected a metric query such as sum(count_over_time(${expr} [$__interval])) or type "logs"`]);
+  }
+  return out;
 }
 
 /** Dashboard files under `<filesDir>/grafana/dashboards/`, sorted. */

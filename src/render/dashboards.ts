@@ -46,11 +46,15 @@ export function findDashboard(name: string): DashboardDefinition | undefined {
   return DASHBOARDS.find((d) => d.uid === name) ?? DASHBOARDS.find((d) => d.title === name);
 }
 
-/** The dashboards of dashboards/ the stack selects, in menu order, then those of its config, in config order. */
+/** The dashboards of dashboards/ the stack includes (`dashboards.include`, else the default set), in menu order. */
+export function includedDashboards(stack: Stack): DashboardDefinition[] {
+  const chosen = new Set((stack.dashboards.include ?? DEFAULT_DASHBOARDS).map(findDashboard));
+  return DASHBOARDS.filter((d) => chosen.has(d));
+}
+
+/** The included dashboards, then those of the stack's config, in config order. */
 export function selectedDashboards(stack: Stack): DashboardDefinition[] {
-  const names = stack.dashboards.include ?? DEFAULT_DASHBOARDS;
-  const chosen = new Set(names.map((n) => findDashboard(n)).filter((d) => d !== undefined));
-  return [...DASHBOARDS.filter((d) => chosen.has(d)), ...stack.dashboards.custom.map(dashboardFromConfig)];
+  return [...includedDashboards(stack), ...stack.dashboards.custom.map(dashboardFromConfig)];
 }
 
 /** The stack's dashboards (those with something to show). */
