@@ -9,7 +9,8 @@
  *  - every log job a LogQL stream selector pins is shipped by a configured log source;
  *  - dashboard uids and titles are unique, panel ids and titles unique within a dashboard;
  *  - the provider points where the dashboards are uploaded, and a fresh render gives the same bytes.
- * Every problem names the dashboard and the panel.
+ * Every problem names the dashboard and the panel. `dashboardConfigProblems` runs the same query checks on the
+ * panels a stack writes in config (`dashboards.custom`) when the config loads, with their JSON paths.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -472,7 +473,7 @@ function configPanelProblems(p: ConfigPanelConfig, stack: Stack, scope: QuerySco
     if (!BUILTIN_VARIABLES.has(name)) out.push([[field], `uses variable $${name}, which config dashboards do not define; expected only Grafana's built-ins such as $__rate_interval`]);
   }
   out.push(...queryProblems(expr, component, scope).map((m): [string[], string] => [[field], m]));
-  if (out.length === 0 && field === 'logql' && p.type !== 'logs' && !isLogQLMetricQuery(expr)) {
+  if (out.length === 0 && field === 'logql' && p.type !== 'logs' && !isLogQLMetricQuery(substituteVariables(expr, {}))) {
     out.push([[field], `a ${p.type} panel draws numbers, but this LogQL returns log lines; expected a metric query such as sum(count_over_time(${expr} [$__interval])) or type "logs"`]);
   }
   return out;
