@@ -69,6 +69,7 @@ function snippets(): Snippet[] {
 const ALL = snippets();
 const id = (s: Snippet) => `${s.file}:${s.line} (${s.lang} ${s.kind})`.trim();
 
+/** A minimal stack around a snippet, for type-checking only (the checks apply snippets to the dev fixture). */
 const BASE = `name: 'guide', environment: 'test', alertmanager: { route: { receiver: 'default' }, receivers: [{ name: 'default' }] },`;
 const BASE_TARGETS = `scrapeTargets: [{ job: 'backend', targets: ['backend:8000'], ruleSets: ['http'] }, { job: 'worker', targets: ['worker:9100'] }, { job: 'api', targets: ['api:8000'] }, { job: 'shop', targets: ['shop:8080'] }],`;
 
