@@ -17,7 +17,8 @@
  * The guide snippets are applied as a user follows the guides: in document order, one after the other, to a copy
  * of the dev stack (test/fixtures/stacks/dev.ts), and after each one the result is validated, synthesized and run
  * through `check` (promtool, amtool, the dashboard checks: src/check.ts). The last step is every guide edit at
- * once. Applying merges objects key by key; a list of named items (name, job or uid) gets the snippet's items
+ * once. Steps build on each other, so a failure repeats in the steps after it: the first failing step names the
+ * snippet to fix. Applying merges objects key by key; a list of named items (name, job or uid) gets the snippet's items
  * added, an item of the same name replaced; any other list (e.g. `route.routes`) is replaced as a whole.
  */
 import * as fs from 'node:fs';
