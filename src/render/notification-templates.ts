@@ -3,7 +3,7 @@
  * `templates:`), used by every Slack and e-mail receiver:
  *  - the title names the alert, its service (once, when the whole group shares it) and severity;
  *  - each alert's line names its service only when the group has several, and drops a leading "<service>: " from
- *    the summary (the catalog's summaries start with it), so an alert without `service` shows no empty prefix;
+ *    its summary and description (the catalog's start with it), so an alert without `service` shows no empty prefix;
  *  - each alert links to its Grafana dashboard (annotation `dashboard_url`, else Grafana's address), its runbook
  *    (`runbook_url`) and its Prometheus query (`.GeneratorURL`, from Prometheus' --web.external-url); the Slack
  *    title links to Alertmanager (`slack.default.titlelink`, from Alertmanager's --web.external-url).
@@ -48,17 +48,20 @@ const COMMON = `{{/* Alertmanager's page of this receiver's alerts, as default.t
 [{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ with .CommonLabels.alertname }}{{ . }}{{ else }}{{ .GroupLabels.SortedPairs.Values | join " " }}{{ end }}{{ with .CommonLabels.service }} on {{ . }}{{ end }}{{ with .CommonLabels.severity }} ({{ . }}){{ end }}
 {{- end }}
 
-{{/* One alert's summary without a leading "<service>: " (\\Q...\\E quotes the service in the regexp). */}}
+{{/* One alert's summary and description without a leading "<service>: " (\\Q...\\E quotes it in the regexp). */}}
 {{ define "monitoring.summary" -}}
 {{ $summary := or .Annotations.summary .Labels.alertname -}}
 {{ if .Labels.service }}{{ reReplaceAll (printf "^\\\\Q%s\\\\E: " .Labels.service) "" $summary }}{{ else }}{{ $summary }}{{ end }}
+{{- end }}
+{{ define "monitoring.description" -}}
+{{ if .Labels.service }}{{ reReplaceAll (printf "^\\\\Q%s\\\\E: " .Labels.service) "" .Annotations.description }}{{ else }}{{ .Annotations.description }}{{ end }}
 {{- end }}
 
 {{ define "monitoring.slack.text" -}}
 {{ range .Alerts -}}
 {{ if and (eq $.Status "firing") (eq .Status "resolved") }}[resolved] {{ end -}}
 {{ if not $.CommonLabels.service }}{{ with .Labels.service }}*{{ . }}*: {{ end }}{{ end }}{{ template "monitoring.summary" . }}
-{{ with .Annotations.description }}{{ . }}
+{{ if .Annotations.description }}{{ template "monitoring.description" . }}
 {{ end }}{{ template "monitoring.slack.links" . }}
 {{ end }}
 {{- end }}
@@ -67,7 +70,7 @@ const COMMON = `{{/* Alertmanager's page of this receiver's alerts, as default.t
 {{ template "monitoring.title" . }}
 {{ range .Alerts }}
 - [{{ .Status }}] {{ if not $.CommonLabels.service }}{{ with .Labels.service }}{{ . }}: {{ end }}{{ end }}{{ template "monitoring.summary" . }}
-{{ with .Annotations.description }}  {{ . }}
+{{ if .Annotations.description }}  {{ template "monitoring.description" . }}
 {{ end }}  {{ template "monitoring.text.links" . }}
 {{ end }}
 Alertmanager: {{ template "monitoring.alertmanager_url" . }}
@@ -77,7 +80,7 @@ Alertmanager: {{ template "monitoring.alertmanager_url" . }}
 <h3>{{ template "monitoring.title" . }}</h3>
 <ul>
 {{ range .Alerts }}<li>[{{ .Status }}] {{ if not $.CommonLabels.service }}{{ with .Labels.service }}<b>{{ . }}</b>: {{ end }}{{ end }}{{ template "monitoring.summary" . }}
-{{ with .Annotations.description }}<br>{{ . }}{{ end }}
+{{ if .Annotations.description }}<br>{{ template "monitoring.description" . }}{{ end }}
 <br>{{ template "monitoring.html.links" . }}</li>
 {{ end }}</ul>
 <p><a href="{{ template "monitoring.alertmanager_url" . }}">Alertmanager</a></p>
