@@ -7,6 +7,7 @@
  *   ts alertmanager      properties of `alertmanager`: type-checked and validated inside a stack
  *   ts panel             a dashboard panel expression with the helpers of dashboards/lib.ts: type-checked
  *   yaml stack           a whole stack file: validated
+ *   yaml fields          top-level fields of a stack file: validated inside a stack
  *   yaml alert           one item of alerts.custom: validated inside a stack
  *   bash                 commands: every `npm run <script>` exists, every ./scripts/… file exists
  *   text                 program output, not code
@@ -87,7 +88,7 @@ function tsModule(s: Snippet): string | undefined {
 
 const KNOWN: Record<string, string[]> = {
   ts: ['module', 'fields', 'scrapeTarget', 'alertmanager', 'panel'],
-  yaml: ['stack', 'alert'],
+  yaml: ['stack', 'fields', 'alert'],
   bash: [''],
   text: [''],
 };
@@ -144,7 +145,7 @@ describe('YAML snippets validate', () => {
   test.each(ALL.filter((s) => s.lang === 'yaml').map((s) => [id(s), s] as const))('%s', (_id, s) => {
     const parsed = yaml.load(s.code) as any;
     const base = yaml.load(`{ ${BASE} ${BASE_TARGETS} }`) as any;
-    const config = s.kind === 'stack' ? parsed : { ...base, alerts: { custom: Array.isArray(parsed) ? parsed : [parsed] } };
+    const config = s.kind === 'stack' ? parsed : s.kind === 'fields' ? { ...base, ...parsed } : { ...base, alerts: { custom: Array.isArray(parsed) ? parsed : [parsed] } };
     expect(() => validate(config)).not.toThrow();
   });
 });

@@ -163,3 +163,12 @@ describe('bad mappings: exit 2, the JSON path and what is known, nothing written
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+test('the README guide "Your app\'s metric names" is exactly the second application\'s mapping', () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf("## Your app's metric names"));
+  const fence = /```yaml fields\n([\s\S]*?)```/.exec(section);
+  expect(fence).not.toBeNull();
+  const snippet = yaml.load(fence![1]) as Partial<StackInput>;
+  expect(snippet).toEqual({ metricFamilies: input.metricFamilies, scrapeTargets: input.scrapeTargets });
+});
