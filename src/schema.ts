@@ -5,6 +5,7 @@
  * Defaults live here and only here (zod `.default()` → JSON Schema `default` → ajv `useDefaults`).
  */
 import { z } from 'zod';
+import { METRIC_FAMILIES } from '../metrics/families';
 
 /** Prometheus duration, e.g. "30s", "5m", "1h30m". Milliseconds allowed; no spaces, no decimals. */
 export const DURATION_PATTERN = '^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$';
@@ -137,18 +138,44 @@ const PrometheusSettings = z.strictObject({
   externalLabels: Labels.default({}),
 });
 
-/** Names of the metric families a scrape target can provide; each has a rule set of the same name. */
-export const RULE_SET_NAMES = [
-  'http',
-  'ai',
-  'database',
-  'cache',
-  'websocket',
-  'system',
-  'redis',
-  'postgres',
-] as const;
-export const RuleSetName = z.enum(RULE_SET_NAMES);
+/** The built-in metric families (metrics/families.ts); each has a catalog rule set of the same name. */
+export const RULE_SET_NAMES = Object.keys(METRIC_FAMILIES) as Array<keyof typeof METRIC_FAMILIES>;
+export const RuleSetName = z.enum(RULE_SET_NAMES as [keyof typeof METRIC_FAMILIES, ...Array<keyof typeof METRIC_FAMILIES>]);
+/** A family of the stack's own (`metricFamilies`). */
+const OwnFamilyName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/)
+  .max(63)
+  .meta({ expected: 'a family name of lowercase letters, digits and "_", e.g. "chat"' });
+/** A built-in family or one the stack declares in `metricFamilies`. */
+const FamilyName = z.union([RuleSetName, OwnFamilyName]);
+
+/** One metric of a family the stack declares (names as the exporter exports them; histograms by base name). */
+const FamilyMetric = z.strictObject({
+  type: z.enum(['counter', 'gauge', 'histogram']),
+  help: z.string().default(''),
+  /** Label names the series carry (besides job, instance and the target's labels). */
+  labels: z.array(LabelName).default([]),
+  /** Histogram bucket boundaries, ascending (histograms only). */
+  buckets: z.array(z.number()).min(1).optional(),
+});
+
+/** A metric family declared in the stack config, for `ruleSets`, custom alerts and panels. */
+const MetricFamily = z.strictObject({
+  metrics: z.record(MetricName, FamilyMetric),
+});
+
+/**
+ * How one target exports one family: everything not mentioned is exported under the family's own name.
+ *   names:  family metric name → exported metric name (histograms by base name)
+ *   labels: family label name → exported label name
+ *   values: family label name → { family value or matcher pattern (e.g. "5..") → exported value (e.g. "5xx") }
+ */
+const FamilyMapping = z.strictObject({
+  names: z.record(MetricName, MetricName).default({}),
+  labels: z.record(LabelName, LabelName).default({}),
+  values: z.record(LabelName, z.record(z.string().min(1), z.string().min(1))).default({}),
+});
 
 const ScrapeTarget = z.strictObject({
   job: Identifier,
@@ -171,7 +198,9 @@ const ScrapeTarget = z.strictObject({
   /** Metric names (regular expressions, anchored) dropped at scrape time. */
   dropMetrics: z.array(z.string().min(1)).default([]),
   /** Metric families this target exports; the matching catalog rule sets watch it. */
-  ruleSets: z.array(RuleSetName).default([]),
+  ruleSets: z.array(FamilyName).default([]),
+  /** Per family, the names, label names and label values this target's exporter really uses. */
+  metrics: z.record(FamilyName, FamilyMapping).default({}),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -505,6 +534,8 @@ export const StackSchema = z.strictObject({
   bindAddress: HostAddress.default('127.0.0.1'),
   components: Components.prefault({}),
   prometheus: PrometheusSettings.prefault({}),
+  /** Metric families of this stack's own applications, beside the built-in ones of metrics/families.ts. */
+  metricFamilies: z.record(OwnFamilyName, MetricFamily).default({}),
   scrapeTargets: z.array(ScrapeTarget).default([]),
   alerts: Alerts.prefault({}),
   alertmanager: Alertmanager,
@@ -526,6 +557,8 @@ export type ConfigDashboardConfig = Stack['dashboards']['custom'][number];
 export type ConfigPanelConfig = ConfigDashboardConfig['panels'][number];
 export type SecretRefValue = z.output<typeof SecretRef>;
 export type RuleSetName = (typeof RULE_SET_NAMES)[number];
+export type FamilyMappingConfig = z.output<typeof FamilyMapping>;
+export type MetricFamilyConfig = z.output<typeof MetricFamily>;
 export type ComponentName = keyof Stack['components'];
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'];
 

@@ -12,6 +12,7 @@ import { checkTemplate, UnsupportedTemplate } from './render/annotations';
 import { scrapeJobs } from './jobs';
 import { DOCKER_LOGS_JOB } from './render/promtail';
 import { dashboardConfigProblems } from './check-dashboards';
+import { checkMappings } from './mapping';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -57,6 +58,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     });
     if (new Set(t.ruleSets).size !== t.ruleSets.length) add(['scrapeTargets', i, 'ruleSets'], 'a rule set is listed twice');
   });
+  checkMappings(stack, add);
   const scraped = new Set(scrapeJobs(stack).map((j) => j.job));
 
   // Alerts ---------------------------------------------------------------------------------------------------------
