@@ -203,7 +203,7 @@ describe('scripts/synth-diff.sh', () => {
     git('commit', '--quiet', '-am', 'base: longer staging retention');
     git('checkout', '--quiet', '--detach', 'base');
     git('merge', '--quiet', '--no-ff', '-m', 'merge pr', 'pr');
-  });
+  }, 120_000);
 
   const onlyThePrsChange = (out: string) => {
     expect(out).toContain('- `staging`: no change');
@@ -220,7 +220,7 @@ describe('scripts/synth-diff.sh', () => {
     expect(r.stdout).toContain('-          > 0.5\n+          > 0.6');
     expect(r.stdout).not.toContain('truncated');
     expect(r.stdout).not.toMatch(/prometheus\/rules\/http\.yml/);
-  });
+  }, 600_000);
 
   test('on the merge commit (HEAD^1 HEAD), an oversized diff is cut on whole lines, marked, with closed fences', () => {
     const max = 1200;
@@ -239,5 +239,5 @@ describe('scripts/synth-diff.sh', () => {
     for (const l of body.slice(0, -1)) expect(l).toMatch(/^(diff -ruN |--- |\+\+\+ |@@ |[ +-]|$)/);
     expect(body.slice(0, -1).join('\n').length).toBeLessThanOrEqual(max);
     expect(lines[close + 1]).toBe('</details>');
-  });
+  }, 600_000);
 });
