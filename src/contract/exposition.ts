@@ -171,16 +171,22 @@ export async function readExposition(job: string, location: string, timeoutMs = 
   const source = redactUrl(url);
   const fail = (message: string) => new ConfigError([{ source: `--metrics ${job}=${source}`, path: '$', message }]);
   if (url.protocol !== 'http:') throw fail(`only http:// URLs are fetched; expected http://host:port/metrics or a saved file`);
+  // fetch refuses URLs with user info: send it as basic auth instead (it never appears in a message).
+  const headers: Record<string, string> = { accept: 'text/plain;version=0.0.4' };
+  if (url.username || url.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = url.password = '';
+  }
   let text: string;
   try {
-    const res = await fetch(url, { headers: { accept: 'text/plain;version=0.0.4' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, { headers, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
     const length = Number(res.headers.get('content-length') ?? 0);
     if (length > MAX_BYTES) throw new Error(`answer of ${length} bytes is larger than ${MAX_BYTES}`);
     text = await res.text();
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    const e = err as Error & { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.cause?.message ?? e.message);
     throw fail(`cannot fetch the exposition (${why}); expected a reachable /metrics endpoint`);
   }
   return parseExposition(text, job, source);
