@@ -189,6 +189,18 @@ describe('contract of the fixture stack against the demo app', () => {
     );
   });
 
+  test('a metric the exporter has but the target drops at scrape time is reported', () => {
+    const redis = '# TYPE redis_up gauge\nredis_up 1\n# TYPE go_goroutines gauge\ngo_goroutines 8\n';
+    const input = yaml.load(fs.readFileSync(FIXTURE_STACK, 'utf8')) as { scrapeTargets: Array<{ job: string; dropMetrics?: string[] }> };
+    input.scrapeTargets.find((t) => t.job === 'redis')!.dropMetrics = ['redis_.*'];
+    const dropping = loadStack({ config: writeStack(input) }).stack;
+    const problems = checkContract(dropping, files, [parseExposition(redis, 'redis', 'x')]).problems;
+    expect(problems).toContain(
+      'prometheus/rules/redis.yml: group "redis": alert "RedisDown" (critical): uses metric redis_up, which job redis exports but the stack drops at scrape time (dropMetrics); expected a metric that is kept',
+    );
+    expect(checkContract(stack, files, [parseExposition(redis, 'redis', 'x')]).problems.filter((p) => p.includes('RedisDown'))).toEqual([]);
+  });
+
   test('jobs without an exposition are not judged; a job given is judged for every selector that picks it', () => {
     // Only redis given, exporting nothing the stack reads: the redis alert and panels are reported, backend's are not.
     const problems = checkContract(stack, files, [parseExposition('# TYPE other gauge\nother 1\n', 'redis', 'x')]).problems;
@@ -198,9 +210,13 @@ describe('contract of the fixture stack against the demo app', () => {
 });
 
 /** The fixture stack with the p95 critical tier raised to 12 s, beyond the demo's last bucket (10 s). */
-export function tunedStackFile(): string {
+function tunedStackFile(): string {
   const input = yaml.load(fs.readFileSync(FIXTURE_STACK, 'utf8')) as Record<string, unknown>;
   input.alerts = { overrides: { HttpLatencyP95High: { thresholds: { warning: 2, critical: 12 } } } };
+  return writeStack(input);
+}
+
+function writeStack(input: unknown): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'contract-stack-')), 'stack.json');
   fs.writeFileSync(file, JSON.stringify(input));
   return file;

@@ -32,6 +32,8 @@ interface Context {
   /** Labels Prometheus adds to every series of a job (job, instance, the target's labels) and external labels. */
   targetLabels: Map<string, Set<string>>;
   recorded: Set<string>;
+  /** Each job's dropMetrics, anchored: what the scrape drops never reaches a rule or panel. */
+  dropped: Map<string, RegExp[]>;
   /** Series name → jobs the stack declares to provide it: a job without an exposition may be the one. */
   declared: Map<string, string[]>;
 }
@@ -53,6 +55,7 @@ export function checkContract(stack: Stack, filesDir: string, expositions: Expos
     jobs: jobs.map((j) => j.job),
     targetLabels: new Map(jobs.map((j) => [j.job, new Set(['job', 'instance', ...Object.keys(j.labels), ...external])])),
     recorded,
+    dropped: new Map(jobs.map((j) => [j.job, j.dropMetrics.map((re) => new RegExp(`^(?:${re})$`))])),
     declared: providedSeries(stack),
   };
   const panels = dashboardUses(filesDir, [...byJob.keys()]);
@@ -92,7 +95,11 @@ function lookup(sel: SelectorUse, ctx: Context): Found[] | string | undefined {
     const hit = ctx.expositions.get(job)!.series.get(sel.metric);
     return hit ? [{ job, ...hit }] : [];
   });
-  if (found.length) return found;
+  const kept = found.filter((f) => !ctx.dropped.get(f.job)?.some((re) => re.test(sel.metric)));
+  if (kept.length) return kept;
+  if (found.length) {
+    return `uses metric ${sel.metric}, which job ${found.map((f) => f.job).join(', ')} exports but the stack drops at scrape time (dropMetrics); expected a metric that is kept`;
+  }
   const unchecked = selected.filter((j) => !ctx.expositions.has(j));
   if (unchecked.some((j) => ctx.declared.get(sel.metric)?.includes(j))) return undefined;
   return missingMetric(sel, checked, ctx);
