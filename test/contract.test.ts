@@ -100,9 +100,10 @@ describe('what an expression uses', () => {
     expect(u.thresholds).toEqual([{ op: '>', value: 2, selectors: [u.selectors[0]] }]);
   });
 
-  test('a threshold on the left is turned around; grouping above label_replace is not the series\' own', () => {
+  test('a threshold on the left is turned around; grouping above label_replace and ignoring() are not the series\' own', () => {
     expect(analyzeExpr('3 <= (histogram_quantile(0.9, x_bucket))')!.thresholds.map((t) => [t.op, t.value])).toEqual([['>=', 3]]);
     expect(analyzeExpr('sum by (dst) (label_replace(x, "dst", "$1", "src", "(.*)"))')!.selectors[0].grouping).toEqual([]);
+    expect(analyzeExpr('a / ignoring(code) b')!.selectors.map((s) => s.grouping)).toEqual([[], []]);
   });
 
   test('the labels a result keeps follow its outermost aggregation', () => {

@@ -14,7 +14,7 @@ import { customOptions, readDashboardFiles, substituteVariables } from '../check
 
 export interface SelectorUse extends Selector {
   metric: string;
-  /** Labels named by by/without/on/ignoring/group_x clauses above the selector. */
+  /** Labels named by by/without/on clauses above the selector. */
   grouping: Array<{ label: string; clause: string }>;
   /** The nearest function applied to the selector (rate, increase, delta, ...). */
   fn?: string;
@@ -87,9 +87,9 @@ function context(node: SyntaxNode, text: (n: SyntaxNode | null | undefined) => s
     }
     if (p.name === 'BinaryExpr') {
       const mod = p.getChild('MatchingModifierClause');
-      if (mod && !opaque) {
-        const clause = text(mod.firstChild);
-        for (const l of labelNames(mod.getChild('GroupingLabels'), text)) grouping.push({ label: l, clause });
+      // on(x) needs x on both sides; ignoring(x) is commonly a label only one side has, so it is not a use.
+      if (mod?.firstChild?.name === 'On' && !opaque) {
+        for (const l of labelNames(mod.getChild('GroupingLabels'), text)) grouping.push({ label: l, clause: 'on' });
       }
       // group_left(x) brings x from the other side: labels grouped above are not this selector's alone.
       if (mod?.getChild('GroupLeft') || mod?.getChild('GroupRight')) opaque = true;
