@@ -48,11 +48,12 @@ describe('exposition parser (text format 0.0.4)', () => {
   test('types, label names of every series (histograms too), finite buckets, escapes', () => {
     const e = parseExposition(text, 'api', 'fixture');
     const fam = (n: string) => e.families.get(n)!;
-    expect(fam('req_total')).toMatchObject({ type: 'counter', series: 1 });
+    expect(fam('req_total')).toMatchObject({ type: 'counter', samples: 1 });
     expect([...fam('req_total').labels]).toEqual(['path', 'msg']);
-    expect(fam('lat_seconds')).toMatchObject({ type: 'histogram', buckets: [0.1, 1, 2.5], series: 2 });
+    expect(fam('lat_seconds')).toMatchObject({ type: 'histogram', buckets: [0.1, 1, 2.5], samples: 8 });
+    expect([...fam('lat_seconds').parts].sort()).toEqual(['bucket', 'count', 'sum']);
     expect([...fam('lat_seconds').labels].sort()).toEqual(['method', 'route']);
-    expect(fam('rpc_seconds')).toMatchObject({ type: 'summary', series: 1 });
+    expect(fam('rpc_seconds')).toMatchObject({ type: 'summary', samples: 3 });
     expect(fam('temp_celsius').type).toBe('untyped');
     expect(fam('plain_gauge').type).toBe('untyped');
     expect(e.series.get('lat_seconds_bucket')).toMatchObject({ part: 'bucket' });
@@ -190,6 +191,20 @@ describe('contract of the fixture stack against the demo app', () => {
     );
   });
 
+  test('type mismatch: a histogram exported without its _bucket series', () => {
+    const text = demoText().replace(/^http_request_duration_seconds_bucket.*\n/gm, '');
+    expect(check(text).problems).toContain(
+      'prometheus/rules/http.yml: group "http": alert "HttpLatencyP95High" (warning): type mismatch: _bucket missing: job "backend" exports histogram http_request_duration_seconds without _bucket series; expected its buckets for histogram_quantile',
+    );
+  });
+
+  test('a family declared without samples (nothing observed yet) is exported, its labels not judged', () => {
+    // prom-client prints only HELP and TYPE for a labelled metric before its first observation.
+    const text = demoText().replace(/^http_requests_total\{.*\n/gm, '');
+    expect(text).toContain('# TYPE http_requests_total counter');
+    expect(check(text).problems).toEqual([]);
+  });
+
   test('a metric the exporter has but the target drops at scrape time is reported', () => {
     const redis = '# TYPE redis_up gauge\nredis_up 1\n# TYPE go_goroutines gauge\ngo_goroutines 8\n';
     const input = yaml.load(fs.readFileSync(FIXTURE_STACK, 'utf8')) as { scrapeTargets: Array<{ job: string; dropMetrics?: string[] }> };
@@ -228,7 +243,7 @@ function shape(e: Exposition): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of e.families.values()) {
     if (/^(process|nodejs)_/.test(f.name)) continue;
-    out[f.name] = `${f.type} {${[...f.labels].sort().join(',')}} [${f.buckets.join(',')}] ${f.series > 0 ? 'has series' : 'no series'}`;
+    out[f.name] = `${f.type} {${[...f.labels].sort().join(',')}} [${f.buckets.join(',')}] ${f.samples > 0 ? 'has series' : 'no series'}`;
   }
   return out;
 }

@@ -89,7 +89,7 @@ function lookup(sel: SelectorUse, ctx: Context): Found[] | string | undefined {
   const checked = selected.filter((j) => ctx.expositions.has(j));
   if (checked.length === 0) return undefined;
   if (SCRAPE_SERIES.has(sel.metric)) {
-    return checked.map((job) => ({ job, family: { name: sel.metric, type: 'gauge', labels: new Set(), buckets: [], series: 1 }, part: 'value' }));
+    return checked.map((job) => ({ job, family: { name: sel.metric, type: 'gauge', labels: new Set(), buckets: [], samples: 1, parts: new Set(['value']) }, part: 'value' }));
   }
   const found = checked.flatMap((job) => {
     const hit = ctx.expositions.get(job)!.series.get(sel.metric);
@@ -110,6 +110,9 @@ function missingMetric(sel: SelectorUse, jobs: string[], ctx: Context): string {
   const base = sel.metric.replace(/_bucket$/, '');
   for (const job of jobs) {
     const family = ctx.expositions.get(job)!.families.get(base);
+    if (base !== sel.metric && family?.type === 'histogram') {
+      return `type mismatch: _bucket missing: job "${job}" exports histogram ${base} without _bucket series; expected its buckets for histogram_quantile`;
+    }
     if (base !== sel.metric && family) {
       return `type mismatch: ${sel.metric} is read as a histogram's _bucket series, but job "${job}" exports ${base} as a ${family.type} (no _bucket series); expected a histogram`;
     }
@@ -130,8 +133,10 @@ function closest(metric: string, names: string[]): string | undefined {
   return best?.name;
 }
 
-/** Labels the selector's series carry on some checked job (target labels included). */
-function carried(found: Found[], ctx: Context): Set<string> {
+/** Labels the selector's series carry on some checked job (target labels included); undefined when unknown. */
+function carried(found: Found[], ctx: Context): Set<string> | undefined {
+  // A family declared without samples (nothing observed yet) shows no labels: they cannot be judged.
+  if (found.some((f) => f.family.samples === 0)) return undefined;
   const labels = new Set<string>(['__name__']);
   for (const f of found) {
     for (const l of [...f.family.labels, ...(ctx.targetLabels.get(f.job) ?? [])]) labels.add(l);
@@ -161,7 +166,7 @@ function selectorProblems(sel: SelectorUse, found: Found[], ctx: Context): strin
     ...sel.matchers.filter((m) => !matchesEmpty(m.op, m.value)).map((m) => ({ label: m.label, clause: `matcher ${m.label}${m.op}"${m.value}"` })),
     ...sel.grouping.map((g) => ({ label: g.label, clause: `${g.clause}(${g.label})` })),
   ];
-  for (const u of uses.filter((x) => !has.has(x.label))) {
+  for (const u of uses.filter((x) => has && !has.has(x.label))) {
     out.push(`label "${u.label}" (${u.clause}) on ${sel.metric}, which job ${jobs} exports without it; expected one of its labels: ${exported}`);
   }
   const typeProblem = typeMismatch(sel, found);
@@ -214,7 +219,8 @@ function thresholdProblems(use: Use, found: Map<SelectorUse, Found[]>): string[]
 function printedLabelProblems(use: Use, found: Map<SelectorUse, Found[]>, ctx: Context): string[] {
   if (found.size === 0) return [];
   const all = [...found.values()].flat();
-  const has = carried(all, ctx);
+  const has = carried(all, ctx) ?? new Set(all.flatMap((f) => [...f.family.labels]));
+  const unknown = all.some((f) => f.family.samples === 0);
   const keeps = use.usage.resultKeeps;
   const out: string[] = [];
   for (const { label, in: where } of use.printedLabels) {
@@ -222,7 +228,7 @@ function printedLabelProblems(use: Use, found: Map<SelectorUse, Found[]>, ctx: C
       out.push(`label "${label}" in ${where} is dropped by the outermost aggregation, which keeps only: ${keeps.only.join(', ') || 'no labels'}; expected one of those`);
     } else if (keeps?.except?.includes(label)) {
       out.push(`label "${label}" in ${where} is removed by the outermost aggregation's without(${keeps.except.join(', ')}); expected a label the result keeps`);
-    } else if (!has.has(label)) {
+    } else if (!unknown && !has.has(label)) {
       const metrics = [...new Set(all.map((f) => f.family.name))].join(', ');
       out.push(`label "${label}" in ${where}: no series of ${metrics} on job ${[...new Set(all.map((f) => f.job))].join(', ')} carries it; expected one of: ${[...has].filter((l) => l !== '__name__').sort().join(', ')}`);
     }

@@ -20,8 +20,10 @@ export interface ExposedFamily {
   labels: Set<string>;
   /** A histogram's finite `le` bounds, ascending (over all its series). */
   buckets: number[];
-  /** How many series (a histogram's or summary's as one each) it has. */
-  series: number;
+  /** Sample lines of the family (0: declared by HELP/TYPE only, e.g. a labelled metric nothing observed yet). */
+  samples: number;
+  /** Which series the samples were: a histogram's `bucket`, `sum`, `count`; `value` for anything else. */
+  parts: Set<SeriesPart>;
 }
 
 /** How a series name relates to its family: `x_bucket` is the `bucket` part of histogram `x`. */
@@ -52,7 +54,7 @@ export function parseExposition(text: string, job: string, source: string): Expo
   const families = new Map<string, ExposedFamily>();
   const family = (name: string) => {
     let f = families.get(name);
-    if (!f) families.set(name, (f = { name, type: 'untyped', labels: new Set(), buckets: [], series: 0 }));
+    if (!f) families.set(name, (f = { name, type: 'untyped', labels: new Set(), buckets: [], samples: 0, parts: new Set() }));
     return f;
   };
   const typed = new Set<string>();
@@ -65,7 +67,7 @@ export function parseExposition(text: string, job: string, source: string): Expo
       if (meta) {
         if (!METRIC_NAME.test(meta[1])) throw fail(`invalid metric name "${meta[1]}"`);
         if (!TYPES.has(meta[2])) throw fail(`unknown type "${meta[2]}" for ${meta[1]}`);
-        if (typed.has(meta[1]) || families.get(meta[1])?.series) throw fail(`TYPE of ${meta[1]} after its first sample or given twice`);
+        if (typed.has(meta[1]) || families.get(meta[1])?.samples) throw fail(`TYPE of ${meta[1]} after its first sample or given twice`);
         typed.add(meta[1]);
         family(meta[1]).type = meta[2] as ExposedType;
       } else if (/^#\s+TYPE\b/.test(line)) throw fail('a TYPE line needs a metric name and a type');
@@ -97,8 +99,8 @@ function addSample(sample: Sample, families: Map<string, ExposedFamily>, family:
     if (owner.type !== 'summary' && quantile !== undefined) owner.labels.add('quantile');
     if (le !== undefined) owner.labels.add('le');
   }
-  // One series per label set: a histogram's or summary's parts count once (its _count line).
-  if (owner.type === 'untyped' || owner.type === 'counter' || owner.type === 'gauge' || m?.[2] === 'count') owner.series++;
+  owner.samples++;
+  owner.parts.add(owner === parent ? (m![2] as SeriesPart) : 'value');
 }
 
 /** One sample line: `name{label="value",...} value [timestamp]`. */
@@ -145,12 +147,10 @@ function parseLabels(text: string, into: Record<string, string>): string {
 function seriesIndex(families: Map<string, ExposedFamily>): Exposition['series'] {
   const out: Exposition['series'] = new Map();
   for (const family of families.values()) {
-    out.set(family.name, { family, part: 'value' });
-    if (family.type === 'histogram' || family.type === 'summary') {
-      out.set(`${family.name}_sum`, { family, part: 'sum' });
-      out.set(`${family.name}_count`, { family, part: 'count' });
-    }
-    if (family.type === 'histogram') out.set(`${family.name}_bucket`, { family, part: 'bucket' });
+    // A family without samples may still have every part (nothing observed yet); else only the parts seen.
+    const parts: SeriesPart[] =
+      family.samples > 0 ? [...family.parts] : family.type === 'histogram' ? ['bucket', 'sum', 'count'] : family.type === 'summary' ? ['value', 'sum', 'count'] : ['value'];
+    for (const part of parts) out.set(part === 'value' ? family.name : `${family.name}_${part}`, { family, part });
   }
   return out;
 }
