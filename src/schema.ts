@@ -347,7 +347,7 @@ const RootRoute = z.strictObject({
  * password pasted where the name belongs gets a precise message and is never echoed back.
  */
 export const ReceiverSecret = z
-  .strictObject({ secret: z.string() })
+  .strictObject({ secret: z.string().describe('the name of a Pulumi secret config key (letters, digits, "_" and "-"), never the secret itself') })
   .meta({ secretRef: true, expected: 'a secret reference { secret: "<name>" } naming a Pulumi secret config key' });
 
 /**
