@@ -383,27 +383,44 @@ const RootRoute = z.strictObject({
   routes: z.array(ChildRoute).default([]),
 });
 
+/**
+ * A secret in a receiver. The name is checked in validate.ts (checkReceiverSecrets), not here, so that a URL or
+ * password pasted where the name belongs gets a precise message and is never echoed back.
+ */
+export const ReceiverSecret = z
+  .strictObject({ secret: z.string().describe('the name of a Pulumi secret config key (letters, digits, "_" and "-"), never the secret itself') })
+  .meta({ secretRef: true, expected: 'a secret reference { secret: "<name>" } naming a Pulumi secret config key' });
+
+/**
+ * Every URL a receiver sends to: a secret reference, or a plain string only for an internal URL (no user:pass@, no
+ * query string, no token-bearing service; src/credential-urls.ts). validate.ts finds every field of this type in
+ * every receiver type (receiverSecretFields), so a new receiver type with a URL gets the rule by using it.
+ */
+export const ReceiverUrl = z.union([
+  ReceiverSecret,
+  z.string().meta({ expected: 'a plain http(s) URL of an internal endpoint' }),
+]);
+
 const EmailConfig = z.strictObject({
   to: z.string().min(3),
   from: z.string().min(3),
   /** SMTP server as host:port. */
   smarthost: z.string().regex(/^[A-Za-z0-9.\-_]+:[0-9]{1,5}$/).meta({ expected: 'a "host:port" SMTP server' }),
   authUsername: z.string().optional(),
-  authPassword: SecretRef.optional(),
+  authPassword: ReceiverSecret.optional(),
   requireTls: z.boolean().default(true),
   sendResolved: z.boolean().default(true),
 });
 
 const SlackConfig = z.strictObject({
   /** Slack incoming-webhook URL: a credential, so only a secret reference. */
-  apiUrl: SecretRef,
+  apiUrl: ReceiverSecret,
   channel: z.string().min(1),
   sendResolved: z.boolean().default(true),
 });
 
 const WebhookConfig = z.strictObject({
-  /** A secret reference (for URLs that carry a token) or a plain URL of an internal endpoint. */
-  url: z.union([SecretRef, z.string().url()]),
+  url: ReceiverUrl,
   sendResolved: z.boolean().default(true),
   maxAlerts: z.number().int().min(0).default(0),
 });
@@ -414,6 +431,30 @@ const Receiver = z.strictObject({
   slack: z.array(SlackConfig).default([]),
   webhook: z.array(WebhookConfig).default([]),
 });
+
+/** The schema inside optional/default/array wrappers. */
+const unwrapped = (s: z.ZodType): z.ZodType => {
+  const def = (s as any)._zod.def;
+  return def.innerType ? unwrapped(def.innerType) : def.type === 'array' ? unwrapped(def.element) : s;
+};
+
+/**
+ * Per receiver type (email, slack, webhook, …), its fields holding a ReceiverSecret or a ReceiverUrl, read off the
+ * schema so that validate.ts checks every one of them, including those of receiver types added later.
+ */
+export function receiverSecretFields(): Record<string, { secretOnly: string[]; url: string[] }> {
+  const out: Record<string, { secretOnly: string[]; url: string[] }> = {};
+  for (const [type, field] of Object.entries(Receiver.shape)) {
+    const config = unwrapped(field);
+    if (!(config instanceof z.ZodObject)) continue;
+    const fields = Object.entries(config.shape as Record<string, z.ZodType>).map(([name, f]) => [name, unwrapped(f)] as const);
+    out[type] = {
+      secretOnly: fields.filter(([, f]) => f === ReceiverSecret).map(([name]) => name),
+      url: fields.filter(([, f]) => f === ReceiverUrl).map(([name]) => name),
+    };
+  }
+  return out;
+}
 
 const InhibitRule = z.strictObject({
   sourceMatchers: z.array(Matcher).min(1),

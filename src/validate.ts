@@ -4,6 +4,7 @@
  */
 import type { Stack, RouteConfig } from './schema';
 import { COMPONENT_NAMES } from './schema';
+import { checkReceiverSecrets } from './receiver-secrets';
 import { jsonPath, Problem } from './errors';
 import { parseMatcher, parsePromQL, referencedJobs } from './promql';
 import { parseDuration } from './duration';
@@ -152,6 +153,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     if (name !== undefined && !receivers.has(name))
       add(parts, `unknown receiver "${name}"; expected one of: ${[...receivers].join(', ')}`);
   };
+  am.receivers.forEach((r, i) => checkReceiverSecrets(r, ['alertmanager', 'receivers', i], source, add));
   checkReceiver(am.route.receiver, ['alertmanager', 'route', 'receiver']);
   checkLabelList(am.route.groupBy, ['alertmanager', 'route', 'groupBy'], add);
   const walk = (routes: RouteConfig[], parts: Array<string | number>) =>
