@@ -6,6 +6,7 @@ import { AlertSpec, AlertSpecConfig, Stack } from './schema';
 import { CATALOG, CatalogAlert, CatalogGroup, Severity } from '../alert-rules/catalog';
 import { scrapeJobs } from './jobs';
 import { alertMapper } from './mapping';
+import { noDataRules } from './no-data';
 
 /** One alerting rule: an alert spec at one severity and threshold. */
 export type AlertRule = AlertSpecConfig & {
@@ -19,7 +20,7 @@ export interface RuleGroup {
   rules: AlertRule[];
 }
 
-const GROUP_ORDER: Array<CatalogGroup | 'custom'> = [...(Object.keys(CATALOG) as CatalogGroup[]), 'custom'];
+const GROUP_ORDER: Array<CatalogGroup | 'nodata' | 'custom'> = [...(Object.keys(CATALOG) as CatalogGroup[]), 'nodata', 'custom'];
 
 /** Rule groups of a validated stack, in a fixed order; empty groups are left out. */
 export function resolveAlerts(stack: Stack): RuleGroup[] {
@@ -35,6 +36,9 @@ export function resolveAlerts(stack: Stack): RuleGroup[] {
       }
     }
   }
+  // No-data guards, one per target and declared family (src/no-data.ts); already under exported names.
+  const noData = noDataRules(stack);
+  if (noData.length) groups.set('nodata', noData);
   const custom = stack.alerts.custom.filter((a) => a.enabled).map((a) => withTiers(a));
   if (custom.length) groups.set('custom', custom);
   // Logical metric names become the names each job's exporter uses (scrapeTargets[].metrics; src/mapping.ts).

@@ -11,6 +11,8 @@ import { renderTemplate } from './annotations';
 
 /** Sample spacing and rule evaluation interval of the generated tests. */
 const STEP_MS = 60_000;
+/** When the input of a `down` test goes down (healthy samples before it). */
+export const OUTAGE_AT_MS = 2 * STEP_MS;
 
 interface InputSeries {
   series: string;
@@ -50,7 +52,9 @@ function testsFor(rule: AlertRule, siblings: AlertRule[], jobs: Map<string, Scra
 
   const threshold = rule.kind === 'down' ? 0 : rule.threshold;
   const warmup = rule.kind === 'gauge' || rule.kind === 'down' ? 0 : parseDuration(rule.window) + STEP_MS;
-  const fireAt = forMs + warmup + STEP_MS;
+  // A `down` input is healthy until OUTAGE_AT_MS, then down from that sample on: the alert must fire exactly `for`
+  // after the first down sample ("down for 2 minutes" fires 2 minutes in) and not one evaluation earlier.
+  const fireAt = rule.kind === 'down' ? OUTAGE_AT_MS + forMs : forMs + warmup + STEP_MS;
   const steps = fireAt / STEP_MS + 2;
   const out: TestCase[] = [];
   for (const firing of [true, false]) {
@@ -66,7 +70,10 @@ function testsFor(rule: AlertRule, siblings: AlertRule[], jobs: Map<string, Scra
         exp_annotations: renderAll(annotations(r), s.labels, s.value),
       }));
     const checks: TestCase['alert_rule_test'] = [];
-    if (firing && forMs >= 2 * STEP_MS) {
+    if (firing && rule.kind === 'down') {
+      // One evaluation before: pending (or not yet down), not firing.
+      checks.push({ eval_time: formatDuration(fireAt - STEP_MS), alertname: rule.name, exp_alerts: [] });
+    } else if (firing && forMs >= 2 * STEP_MS) {
       // Just before `for` has passed the alert is pending, not firing.
       checks.push({ eval_time: formatDuration(forMs - STEP_MS), alertname: rule.name, exp_alerts: [] });
     }
@@ -208,7 +215,9 @@ function scenario(
     }
     case 'down': {
       const v = firing ? 0 : 1;
-      return { series: [{ series: seriesText(rule.metric, base), values: constant(v) }], value: v, labels: base };
+      const healthy = OUTAGE_AT_MS / STEP_MS;
+      const values = firing ? `1x${healthy - 1} 0x${steps - healthy}` : constant(1);
+      return { series: [{ series: seriesText(rule.metric, base), values }], value: v, labels: base };
     }
   }
 }
