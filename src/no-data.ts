@@ -58,7 +58,8 @@ function noDataRule(job: Job, family: string, key: string, jobKeys: string[], ov
     for: override?.for ?? NO_DATA_ALERT.for,
     summary: NO_DATA_ALERT.summary(family),
     description: NO_DATA_ALERT.description(family, key),
-    labels: { ...(override?.labels ?? {}), family },
+    // `job` too: rules of one name need distinct labels (promtool's duplicate-rule lint) when targets share a family.
+    labels: { ...(override?.labels ?? {}), family, job: job.job },
     jobs: [job.job],
     // `unless on (job, instance)`: any series of the key metric on the instance counts as present.
     expr: `${selector('up', pin)} == 1\nunless on (job, instance)\n${selector(key, pin)}`,

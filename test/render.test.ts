@@ -75,7 +75,7 @@ describe('alert rules', () => {
     expect(rule('RedisDown').jobs).toEqual(['redis']);
     expect(rule('TargetDown').jobs).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres']);
     // staging declares no cache, redis or postgres target: no alert watches those metrics.
-    expect(resolveAlerts(staging).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'websocket', 'system', 'stack', 'custom']);
+    expect(resolveAlerts(staging).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'websocket', 'system', 'stack', 'nodata', 'custom']);
   });
 
   test('seed thresholds', () => {

@@ -144,6 +144,19 @@ describe('MetricsMissing: a target up without a declared family\'s key metric', 
     expect(exprs.chat).toMatch(/\nchat_reply_seconds_count\{job="backend"\}$/);
   });
 
+  test('targets sharing a family get distinct rules (job label): promtool check rules accepts them', () => {
+    const input = devInput();
+    input.scrapeTargets!.push({ job: 'redis2', targets: ['redis2:9121'], ruleSets: ['redis'] });
+    const files = renderStack(validate(input));
+    const dir = tmpDir('seed-fidelity-');
+    fs.writeFileSync(path.join(dir, 'nodata.yml'), files['prometheus/rules/nodata.yml']);
+    const res = spawnSync('promtool', ['check', 'rules', path.join(dir, 'nodata.yml')], { encoding: 'utf8', timeout: 60_000 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect({ status: res.status, output: `${res.stdout}${res.stderr}` }).toMatchObject({ status: 0 });
+    const redis = resolveAlerts(validate(input)).find((g) => g.name === 'nodata')!.rules.filter((r) => r.labels.family === 'redis');
+    expect(redis.map((r) => r.labels.job)).toEqual(['redis', 'redis2']);
+  });
+
   test('overrides: disabled removes the guards; severity and for apply', () => {
     const off = devInput();
     off.alerts = { overrides: { MetricsMissing: { enabled: false } } };
