@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError } from '../src/errors';
-import { devInput, runCli, tmpDir, validate } from './helpers';
+import { seedInput, runCli, tmpDir, validate } from './helpers';
 
 /** The problems of an input, as the CLI prints them. */
 function problems(input: unknown): string[] {
@@ -17,7 +17,7 @@ function problems(input: unknown): string[] {
 }
 
 const mutate = (fn: (c: any) => void) => {
-  const c = devInput() as any;
+  const c = seedInput() as any;
   c.alerts.custom ??= [];
   c.alerts.overrides ??= {};
   fn(c);

@@ -5,9 +5,9 @@ import { referencedMetrics } from '../src/promql';
 import { parseLogQL, substituteVariables } from '../src/check-dashboards';
 import { jaegerCorrelation, lokiCorrelation, TRACE_ID_REGEX } from '../src/render/correlation';
 import { RULE_SET_NAMES } from '../src/schema';
-import { devInput, loadNamed, parseYaml, validate } from './helpers';
+import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
-const dev = loadNamed('dev');
+const dev = loadFixture('dev');
 
 describe('metric families: one definition for alerts, dashboards and exporters', () => {
   const catalogMetrics = (group: keyof typeof CATALOG): string[] =>
@@ -39,7 +39,7 @@ describe('metric families: one definition for alerts, dashboards and exporters',
   test('histograms expand to _bucket/_sum/_count; metrics a target drops are not provided', () => {
     expect(familySeries('http')).toEqual(expect.arrayContaining(['http_request_duration_seconds_bucket', 'http_request_duration_seconds_count']));
     expect(Object.keys(METRIC_FAMILIES).sort()).toEqual([...RULE_SET_NAMES].sort());
-    const input = devInput();
+    const input = seedInput();
     input.scrapeTargets![0].dropMetrics = ['ai_tokens_.*'];
     const provided = providedSeries(validate(input));
     expect(provided.has('ai_tokens_total')).toBe(false);
@@ -80,11 +80,11 @@ describe('metrics ↔ logs ↔ traces correlation in the provisioned datasources
   });
 
   test('no link to a disabled component', () => {
-    const input = devInput();
+    const input = seedInput();
     input.components = { jaeger: { enabled: false } };
     const stack = validate(input);
     expect(lokiCorrelation(stack)).toEqual({});
-    const noLoki = devInput();
+    const noLoki = seedInput();
     noLoki.components = { loki: { enabled: false }, promtail: { enabled: false } };
     expect(jaegerCorrelation(validate(noLoki))).toEqual({});
   });

@@ -10,10 +10,10 @@ import { synthesize } from '../src/synth';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import { uploadsFor } from '../src/containers';
 import type { StackInput } from '../src/schema';
-import { devInput, loadNamed, parseYaml, REPO_ROOT, tmpDir, validate } from './helpers';
+import { seedInput, loadFixture, parseYaml, REPO_ROOT, tmpDir, validate } from './helpers';
 import { validStack } from './arbitraries';
 
-const dev = loadNamed('dev');
+const dev = loadFixture('dev');
 
 const EXPECTED = [
   'grafana/dashboards/Application/stack-ai.json',
@@ -37,7 +37,7 @@ const allPanels = (d: any): any[] => (d.panels ?? []).flatMap((p: any) => [p, ..
 const panel = (d: any, title: string) => allPanels(d).find((p) => p.type !== 'row' && p.title === title);
 
 function stackWith(change: (input: StackInput) => void) {
-  const input = devInput();
+  const input = seedInput();
   change(input);
   return validate(input);
 }
@@ -71,13 +71,13 @@ describe('dashboards for the dev stack', () => {
   });
 
   test('output is byte-stable: sorted keys, 2-space indent, trailing newline, same bytes twice', () => {
-    const again = renderStack(loadNamed('dev'));
+    const again = renderStack(loadFixture('dev'));
     for (const f of EXPECTED) {
       expect(again[f]).toBe(files[f]);
       expect(files[f].endsWith('}\n')).toBe(true);
       expect(stableJson(JSON.parse(files[f]))).toBe(files[f]);
     }
-    expect(renderDashboards(dev)).toEqual(renderDashboards(validate(devInput())));
+    expect(renderDashboards(dev)).toEqual(renderDashboards(validate(seedInput())));
   });
 
   test('Grafana 12 dashboards with stable uids, datasource refs and exemplars on histogram latency panels', () => {

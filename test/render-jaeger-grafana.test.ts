@@ -6,10 +6,10 @@ import { grafanaDatasources } from '../src/render/grafana';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import { METRICS_PORTS } from '../src/jobs';
 import { JAEGER_BADGER_DIR, JAEGER_HEALTH_PORT, RUNTIME } from '../src/containers';
-import { devInput, loadNamed, parseYaml, validate } from './helpers';
+import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
 describe('jaeger', () => {
-  const dev = loadNamed('dev');
+  const dev = loadFixture('dev');
   const cfg = jaegerConfig(dev) as any;
 
   test('OTLP gRPC 4317 and HTTP 4318 in, UI on 16686, health on 13133', () => {
@@ -46,7 +46,7 @@ describe('jaeger', () => {
   });
 
   test('memory storage', () => {
-    const input = devInput();
+    const input = seedInput();
     input.components = { jaeger: { storage: 'memory' } };
     const c = jaegerConfig(validate(input)) as any;
     expect(c.extensions.jaeger_storage.backends[JAEGER_STORE]).toEqual({ memory: { max_traces: 100000 } });
@@ -55,7 +55,7 @@ describe('jaeger', () => {
 });
 
 describe('grafana', () => {
-  const dev = loadNamed('dev');
+  const dev = loadFixture('dev');
   const files = renderStack(dev);
 
   test('datasources: Prometheus (default), Loki, Jaeger, Alertmanager with the stable uids', () => {
@@ -72,7 +72,7 @@ describe('grafana', () => {
   });
 
   test('a disabled component has no datasource', () => {
-    const input = devInput();
+    const input = seedInput();
     input.components = { loki: { enabled: false }, jaeger: { enabled: false } };
     expect(grafanaDatasources(validate(input)).map((d) => d.uid)).toEqual([DATASOURCE_UIDS.prometheus, DATASOURCE_UIDS.alertmanager]);
   });
@@ -89,7 +89,7 @@ describe('grafana', () => {
   });
 
   test('rootUrl is passed through', () => {
-    const input = devInput();
+    const input = seedInput();
     input.grafana = { rootUrl: 'https://grafana.example.com/' };
     expect((ini.parse(renderStack(validate(input))['grafana/grafana.ini']) as any).server.root_url).toBe('https://grafana.example.com/');
   });

@@ -4,11 +4,11 @@ import { lokiConfig } from '../src/render/loki';
 import { promtailConfig, PROMTAIL_POSITIONS_FILE, DOCKER_LOGS_JOB } from '../src/render/promtail';
 import { promtailSourceDir, RUNTIME } from '../src/containers';
 import { JSON_LABELS, JSON_METADATA, JSON_FIELDS } from '../promtail/pipeline';
-import { SEED_LOG_JOBS, SEED_LOG_SOURCES } from '../promtail/sources';
-import { devInput, loadNamed, parseYaml, validate } from './helpers';
+import { SEED_LOG_JOBS, SEED_LOG_SOURCES } from './fixtures/seed-log-sources';
+import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
 describe('loki', () => {
-  const dev = loadNamed('dev');
+  const dev = loadFixture('dev');
   const cfg = lokiConfig(dev) as any;
 
   test('single binary on the filesystem: tsdb, schema v13, daily index', () => {
@@ -28,7 +28,7 @@ describe('loki', () => {
   });
 
   test('the compactor applies logs.retention', () => {
-    const input = devInput();
+    const input = seedInput();
     input.logs = { ...input.logs, retention: '720h' };
     const c = lokiConfig(validate(input)) as any;
     expect(c.limits_config.retention_period).toBe('720h');
@@ -38,14 +38,14 @@ describe('loki', () => {
 
   test('is rendered as loki/loki.yaml, and not when Loki is disabled', () => {
     expect(parseYaml(renderStack(dev)['loki/loki.yaml'])).toEqual(cfg);
-    const input = devInput();
+    const input = seedInput();
     input.components = { loki: { enabled: false } };
     expect(renderStack(validate(input))['loki/loki.yaml']).toBeUndefined();
   });
 });
 
 describe('promtail', () => {
-  const dev = loadNamed('dev');
+  const dev = loadFixture('dev');
   const cfg = promtailConfig(dev) as any;
   const byJob = (job: string) => cfg.scrape_configs.find((s: any) => s.job_name === job);
 
@@ -101,7 +101,7 @@ describe('promtail', () => {
 
   test('Docker discovery reads container logs through the socket, labelled by container', () => {
     expect(byJob(DOCKER_LOGS_JOB)).toBeUndefined();
-    const input = devInput();
+    const input = seedInput();
     input.logs = { ...input.logs, dockerDiscovery: true };
     const docker = (promtailConfig(validate(input)) as any).scrape_configs.find((s: any) => s.job_name === DOCKER_LOGS_JOB);
     expect(docker.docker_sd_configs).toEqual([{ host: 'unix:///var/run/docker.sock', refresh_interval: '15s' }]);

@@ -3,10 +3,10 @@ import { resolveAlerts } from '../src/alerts';
 import { alertExpr } from '../src/render/rules';
 import { formatG, renderTemplate, checkTemplate } from '../src/render/annotations';
 import { renderStack } from '../src/render';
-import { devInput, loadNamed, parseYaml, validate } from './helpers';
+import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
-const dev = loadNamed('dev');
-const staging = loadNamed('staging');
+const dev = loadFixture('dev');
+const staging = loadFixture('staging');
 const devFiles = renderStack(dev);
 
 describe('prometheus.yml', () => {
@@ -34,7 +34,7 @@ describe('prometheus.yml', () => {
   });
 
   test('a disabled component is not scraped', () => {
-    const input = devInput() as any;
+    const input = seedInput() as any;
     input.components = { jaeger: { enabled: false } };
     const jobs = parseYaml(renderStack(validate(input))['prometheus/prometheus.yml']).scrape_configs.map((s: any) => s.job_name);
     expect(jobs).not.toContain('jaeger');
@@ -109,7 +109,7 @@ describe('alert rules', () => {
   });
 
   test('the catalog can be switched off', () => {
-    const input = devInput() as any;
+    const input = seedInput() as any;
     input.alerts = { catalog: false };
     expect(resolveAlerts(validate(input))).toEqual([]);
   });
@@ -176,12 +176,12 @@ describe('alertmanager.yml', () => {
 
 describe('determinism', () => {
   test('same input, same bytes', () => {
-    expect(renderStack(loadNamed('dev'))).toEqual(devFiles);
-    expect(JSON.stringify(renderStack(staging))).toBe(JSON.stringify(renderStack(loadNamed('staging'))));
+    expect(renderStack(loadFixture('dev'))).toEqual(devFiles);
+    expect(JSON.stringify(renderStack(staging))).toBe(JSON.stringify(renderStack(loadFixture('staging'))));
   });
 
   test('changing one alert threshold changes only its rule and test files', () => {
-    const input = devInput() as any;
+    const input = seedInput() as any;
     input.alerts.overrides = { CacheMissRatioHigh: { threshold: 0.6 } };
     const changed = renderStack(validate(input));
     const diff = Object.keys(changed).filter((f) => changed[f] !== devFiles[f]);
@@ -214,7 +214,7 @@ describe('annotation templates', () => {
 
   test('unsupported template functions are refused at validation', () => {
     expect(() => checkTemplate('{{ $value | printf "%.2f" }}')).toThrow(/not supported/);
-    const input = devInput() as any;
+    const input = seedInput() as any;
     input.alerts.custom = [{ kind: 'down', name: 'ApiDown', jobs: ['backend'], summary: '{{ .Labels.job }} down' }];
     expect(() => validate(input)).toThrow(/\$\.alerts\.custom\[0\]\.summary: template action \{\{ \.Labels\.job \}\} is not supported/);
   });
@@ -222,7 +222,7 @@ describe('annotation templates', () => {
 
 describe('window override', () => {
   test('a catalog ratio alert takes a shorter window, in its rule and its test', () => {
-    const input = devInput() as any;
+    const input = seedInput() as any;
     input.alerts.overrides = { HttpServerErrorRatioHigh: { window: '1m', for: '1m' } };
     const files = renderStack(validate(input));
     expect(files['prometheus/rules/http.yml']).toContain('rate(http_requests_total{job="backend",status=~"5.."}[1m])');
@@ -232,7 +232,7 @@ describe('window override', () => {
   });
 
   test('alerts without a window refuse one', () => {
-    const input = devInput() as any;
+    const input = seedInput() as any;
     input.alerts.overrides = { RedisDown: { window: '1m' } };
     expect(() => validate(input)).toThrow(/\$\.alerts\.overrides\.RedisDown\.window: RedisDown is a down alert and has no window/);
   });
