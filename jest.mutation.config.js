@@ -1,5 +1,6 @@
 /**
- * Jest for `npm run test:mutation` (StrykerJS): only the in-process tests of src/render, alert-rules and src/pulumi.
+ * Jest for `npm run test:mutation` (StrykerJS): only the in-process tests of src/render, alert-rules and src/pulumi
+ * (`npm run test:mutation:render` sets MUTATION_SCOPE=render and leaves out the slow Pulumi tests).
  * CLI tests spawn a child process, where Stryker cannot switch mutants on; e2e and property tests are too slow to
  * run per mutant. Type errors are the TypeScript checker's job, so ts-jest only transpiles.
  * @type {import('jest').Config}
@@ -14,9 +15,8 @@ module.exports = {
     '**/test/dashboards.test.ts',
     '**/test/dashboards-correlation.test.ts',
     '**/test/conformance.test.ts',
-    '**/test/pulumi.test.ts',
+    ...(process.env.MUTATION_SCOPE === 'render' ? [] : ['**/test/pulumi.test.ts', '**/test/healthchecks.test.ts']),
     '**/test/catalog.test.ts',
-    '**/test/healthchecks.test.ts',
     '**/test/rule-tests*.test.ts',
   ],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },

@@ -49,8 +49,8 @@ describe('metric families: one definition for alerts, dashboards and exporters',
 });
 
 describe('metrics ↔ logs ↔ traces correlation in the provisioned datasources', () => {
-  const datasources = parseYaml(renderStack(dev)['grafana/provisioning/datasources/datasources.yml']).datasources;
-  const ds = (uid: string) => datasources.find((d: any) => d.uid === uid);
+  // Rendered per call, inside the tests, so mutation testing can tell which tests cover the renderers.
+  const ds = (uid: string) => parseYaml(renderStack(dev)['grafana/provisioning/datasources/datasources.yml']).datasources.find((d: any) => d.uid === uid);
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 
   test('Loki: a derived field finds extra.trace_id in a seed JSON line and links to Jaeger', () => {

@@ -43,7 +43,11 @@ function stackWith(change: (input: StackInput) => void) {
 }
 
 describe('dashboards for the dev stack', () => {
-  const files = renderStack(dev);
+  // Rendered per test (beforeEach), so mutation testing can tell which tests cover the renderers.
+  let files: Record<string, string>;
+  beforeEach(() => {
+    files = renderStack(dev);
+  });
 
   test('synth writes the five dashboards in their folders and the provider', () => {
     expect(Object.keys(files).filter((f) => f.startsWith('grafana/dashboards/'))).toEqual(EXPECTED);
@@ -173,7 +177,10 @@ describe('dashboards follow the stack config', () => {
 });
 
 describe('a broken dashboard is reported with its dashboard and panel', () => {
-  const files = renderDashboards(dev);
+  let files: Record<string, string>;
+  beforeEach(() => {
+    files = renderDashboards(dev);
+  });
   const OVERVIEW = 'grafana/dashboards/Application/stack-overview.json';
   const CHAT = 'grafana/dashboards/Logs/stack-chat-interactions.json';
 

@@ -38,7 +38,8 @@ function visibleStrings(value: unknown, out: string[] = []): string[] {
 describe('dev stack under mocks', () => {
   let dev: Stack;
   let rs: RecordedResource[];
-  beforeAll(async () => {
+  // beforeEach, not beforeAll: mutation testing (docs/testing.md) counts code run in beforeAll as covered by no test.
+  beforeEach(async () => {
     dev = loadFixture('dev');
     rs = await recordResources(dev, withSecrets);
   });

@@ -9,21 +9,21 @@ import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
 describe('loki', () => {
   const dev = loadFixture('dev');
-  const cfg = lokiConfig(dev) as any;
+  const cfg = () => lokiConfig(dev) as any;
 
   test('single binary on the filesystem: tsdb, schema v13, daily index', () => {
-    expect(cfg.auth_enabled).toBe(false);
-    expect(cfg.common.replication_factor).toBe(1);
-    expect(cfg.common.ring.kvstore.store).toBe('inmemory');
-    expect(cfg.common.path_prefix).toBe(RUNTIME.loki.dataDir);
-    expect(cfg.schema_config.configs).toEqual([
+    expect(cfg().auth_enabled).toBe(false);
+    expect(cfg().common.replication_factor).toBe(1);
+    expect(cfg().common.ring.kvstore.store).toBe('inmemory');
+    expect(cfg().common.path_prefix).toBe(RUNTIME.loki.dataDir);
+    expect(cfg().schema_config.configs).toEqual([
       expect.objectContaining({ store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }),
     ]);
-    expect(cfg.server.http_listen_port).toBe(3100);
+    expect(cfg().server.http_listen_port).toBe(3100);
   });
 
   test('every path Loki writes is on its data volume', () => {
-    const paths = [cfg.common.storage.filesystem.chunks_directory, cfg.common.storage.filesystem.rules_directory, cfg.compactor.working_directory];
+    const paths = [cfg().common.storage.filesystem.chunks_directory, cfg().common.storage.filesystem.rules_directory, cfg().compactor.working_directory];
     for (const p of paths) expect(p.startsWith(`${RUNTIME.loki.dataDir}/`)).toBe(true);
   });
 
@@ -37,7 +37,7 @@ describe('loki', () => {
   });
 
   test('is rendered as loki/loki.yaml, and not when Loki is disabled', () => {
-    expect(parseYaml(renderStack(dev)['loki/loki.yaml'])).toEqual(cfg);
+    expect(parseYaml(renderStack(dev)['loki/loki.yaml'])).toEqual(cfg());
     const input = seedInput();
     input.components = { loki: { enabled: false } };
     expect(renderStack(validate(input))['loki/loki.yaml']).toBeUndefined();
@@ -46,19 +46,19 @@ describe('loki', () => {
 
 describe('promtail', () => {
   const dev = loadFixture('dev');
-  const cfg = promtailConfig(dev) as any;
-  const byJob = (job: string) => cfg.scrape_configs.find((s: any) => s.job_name === job);
+  const cfg = () => promtailConfig(dev) as any;
+  const byJob = (job: string) => cfg().scrape_configs.find((s: any) => s.job_name === job);
 
   test('pushes to Loki and keeps positions on its volume', () => {
-    expect(cfg.clients).toEqual([{ url: 'http://loki:3100/loki/api/v1/push' }]);
+    expect(cfg().clients).toEqual([{ url: 'http://loki:3100/loki/api/v1/push' }]);
     expect(PROMTAIL_POSITIONS_FILE.startsWith(`${RUNTIME.promtail.dataDir}/`)).toBe(true);
-    expect(cfg.positions.filename).toBe(PROMTAIL_POSITIONS_FILE);
+    expect(cfg().positions.filename).toBe(PROMTAIL_POSITIONS_FILE);
     // /ready must not depend on log files existing (the container healthcheck uses it).
-    expect(cfg.server).toMatchObject({ http_listen_port: 9080, health_check_target: false });
+    expect(cfg().server).toMatchObject({ http_listen_port: 9080, health_check_target: false });
   });
 
   test('the seed log sources are the dev stack\'s jobs', () => {
-    expect(cfg.scrape_configs.map((s: any) => s.job_name)).toEqual([...SEED_LOG_JOBS]);
+    expect(cfg().scrape_configs.map((s: any) => s.job_name)).toEqual([...SEED_LOG_JOBS]);
     expect(SEED_LOG_SOURCES.map((s) => s.job)).toEqual([...SEED_LOG_JOBS]);
   });
 
@@ -110,6 +110,6 @@ describe('promtail', () => {
   });
 
   test('is rendered as promtail/promtail.yaml', () => {
-    expect(parseYaml(renderStack(dev)['promtail/promtail.yaml'])).toEqual(cfg);
+    expect(parseYaml(renderStack(dev)['promtail/promtail.yaml'])).toEqual(cfg());
   });
 });

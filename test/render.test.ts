@@ -7,13 +7,14 @@ import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
 const dev = loadFixture('dev');
 const staging = loadFixture('staging');
-const devFiles = renderStack(dev);
+/** Rendered inside each test (not at collection), so mutation testing can tell which tests cover which code. */
+const devFiles = () => renderStack(dev);
 
 describe('prometheus.yml', () => {
-  const prom = parseYaml(devFiles['prometheus/prometheus.yml']);
+  const prom = () => parseYaml(devFiles()['prometheus/prometheus.yml']);
 
   test('global settings and environment labels', () => {
-    expect(prom.global).toEqual({
+    expect(prom().global).toEqual({
       scrape_interval: '15s',
       scrape_timeout: '10s',
       evaluation_interval: '15s',
@@ -22,10 +23,10 @@ describe('prometheus.yml', () => {
   });
 
   test('self-scrape of every component, then the user targets', () => {
-    expect(prom.scrape_configs.map((s: any) => s.job_name)).toEqual([
+    expect(prom().scrape_configs.map((s: any) => s.job_name)).toEqual([
       'prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres',
     ]);
-    const backend = prom.scrape_configs.find((s: any) => s.job_name === 'backend');
+    const backend = prom().scrape_configs.find((s: any) => s.job_name === 'backend');
     expect(backend).toEqual({
       job_name: 'backend',
       scrape_interval: '15s',
@@ -52,12 +53,12 @@ describe('prometheus.yml', () => {
   });
 
   test('rule files and the Alertmanager target', () => {
-    expect(prom.rule_files).toEqual(resolveAlerts(dev).map((g) => `rules/${g.name}.yml`));
-    expect(prom.alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] });
+    expect(prom().rule_files).toEqual(resolveAlerts(dev).map((g) => `rules/${g.name}.yml`));
+    expect(prom().alerting).toEqual({ alertmanagers: [{ static_configs: [{ targets: ['alertmanager:9093'] }] }] });
   });
 
   test('no field newer than Prometheus 2.42', () => {
-    const text = Object.entries(devFiles).filter(([f]) => f.startsWith('prometheus/')).map(([, t]) => t).join('\n');
+    const text = Object.entries(devFiles()).filter(([f]) => f.startsWith('prometheus/')).map(([, t]) => t).join('\n');
     for (const field of ['scrape_config_files', 'keep_dropped_targets', 'scrape_protocols', 'enable_compression', 'query_offset', 'fallback_scrape_protocol', 'scrape_native_histograms', 'api_version']) {
       expect(text).not.toContain(`${field}:`);
     }
@@ -65,12 +66,11 @@ describe('prometheus.yml', () => {
 });
 
 describe('alert rules', () => {
-  const groups = resolveAlerts(dev);
   const rule = (name: string, severity?: string) =>
-    groups.flatMap((g) => g.rules).find((r) => r.name === name && (!severity || r.severity === severity))!;
+    resolveAlerts(dev).flatMap((g) => g.rules).find((r) => r.name === name && (!severity || r.severity === severity))!;
 
   test('rule sets apply to the jobs that declare them', () => {
-    expect(groups.map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'redis', 'postgres', 'stack']);
+    expect(resolveAlerts(dev).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'redis', 'postgres', 'stack']);
     expect(rule('HttpServerErrorRatioHigh').jobs).toEqual(['backend']);
     expect(rule('RedisDown').jobs).toEqual(['redis']);
     expect(rule('TargetDown').jobs).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres']);
@@ -121,10 +121,10 @@ describe('alert rules', () => {
 
 describe('generated rule tests', () => {
   test('every alert of every rule file has a firing and a silent case', () => {
-    for (const [file, text] of Object.entries(devFiles)) {
+    for (const [file, text] of Object.entries(devFiles())) {
       if (!file.startsWith('prometheus/rules/')) continue;
       const names = new Set<string>(parseYaml(text).groups.flatMap((g: any) => g.rules.map((r: any) => r.alert)));
-      const tests = parseYaml(devFiles[file.replace('rules/', 'tests/').replace('.yml', '.test.yml')]);
+      const tests = parseYaml(devFiles()[file.replace('rules/', 'tests/').replace('.yml', '.test.yml')]);
       expect(tests.rule_files).toEqual([`../${file.slice('prometheus/'.length)}`]);
       for (const name of names) {
         const cases = tests.tests.flatMap((t: any) => t.alert_rule_test).filter((c: any) => c.alertname === name);
@@ -146,7 +146,7 @@ describe('generated rule tests', () => {
   });
 
   test('tiers fire together: a value above critical also fires warning', () => {
-    const tests = parseYaml(devFiles['prometheus/tests/system.test.yml']).tests;
+    const tests = parseYaml(devFiles()['prometheus/tests/system.test.yml']).tests;
     const atCritical = tests.find((t: any) => t.input_series[0].series.startsWith('system_cpu_usage') && t.input_series[0].values.startsWith('88x'));
     const severities = atCritical.alert_rule_test.at(-1).exp_alerts.map((a: any) => a.exp_labels.severity);
     expect(severities).toEqual(['warning', 'critical']);
@@ -154,17 +154,17 @@ describe('generated rule tests', () => {
 });
 
 describe('alertmanager.yml', () => {
-  const am = parseYaml(devFiles['alertmanager/alertmanager.yml']);
+  const am = () => parseYaml(devFiles()['alertmanager/alertmanager.yml']);
 
   test('route tree, receivers and inhibition', () => {
-    expect(am.route).toMatchObject({ receiver: 'team-slack', group_by: ['alertname', 'service', 'severity'], group_wait: '30s', repeat_interval: '4h' });
-    expect(am.route.routes[1]).toEqual({ receiver: 'oncall', matchers: ['severity="critical"'], repeat_interval: '1h' });
-    expect(am.inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service'] }]);
-    expect(am.receivers.map((r: any) => r.name)).toEqual(['oncall', 'team-slack', 'deadman']);
+    expect(am().route).toMatchObject({ receiver: 'team-slack', group_by: ['alertname', 'service', 'severity'], group_wait: '30s', repeat_interval: '4h' });
+    expect(am().route.routes[1]).toEqual({ receiver: 'oncall', matchers: ['severity="critical"'], repeat_interval: '1h' });
+    expect(am().inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service'] }]);
+    expect(am().receivers.map((r: any) => r.name)).toEqual(['oncall', 'team-slack', 'deadman']);
   });
 
   test('secrets are read from files, never written', () => {
-    const oncall = am.receivers[0];
+    const oncall = am().receivers[0];
     expect(oncall.email_configs[0]).toMatchObject({ auth_password_file: '/etc/alertmanager/secrets/smtpPassword', require_tls: true });
     expect(oncall.email_configs[0]).not.toHaveProperty('auth_password');
     expect(oncall.slack_configs[0]).toMatchObject({ api_url_file: '/etc/alertmanager/secrets/slackWebhookUrl', channel: '#alerts-critical' });
@@ -176,7 +176,7 @@ describe('alertmanager.yml', () => {
 
 describe('determinism', () => {
   test('same input, same bytes', () => {
-    expect(renderStack(loadFixture('dev'))).toEqual(devFiles);
+    expect(renderStack(loadFixture('dev'))).toEqual(devFiles());
     expect(JSON.stringify(renderStack(staging))).toBe(JSON.stringify(renderStack(loadFixture('staging'))));
   });
 
@@ -184,7 +184,7 @@ describe('determinism', () => {
     const input = seedInput() as any;
     input.alerts.overrides = { CacheMissRatioHigh: { threshold: 0.6 } };
     const changed = renderStack(validate(input));
-    const diff = Object.keys(changed).filter((f) => changed[f] !== devFiles[f]);
+    const diff = Object.keys(changed).filter((f) => changed[f] !== devFiles()[f]);
     expect(diff).toEqual(['prometheus/rules/cache.yml', 'prometheus/tests/cache.test.yml']);
   });
 });
