@@ -15,7 +15,7 @@ module.exports = {
     '**/test/dashboards.test.ts',
     '**/test/dashboards-correlation.test.ts',
     '**/test/conformance.test.ts',
-    ...(process.env.MUTATION_SCOPE === 'render' ? [] : ['**/test/pulumi.test.ts', '**/test/healthchecks.test.ts']),
+    ...(process.env.MUTATION_SCOPE === 'render' ? [] : ['**/test/pulumi.test.ts']),
     '**/test/catalog.test.ts',
     '**/test/rule-tests*.test.ts',
   ],
