@@ -84,6 +84,18 @@ const component = (version: string, port: number, memory: string) =>
       .meta({ expected: 'a memory limit such as "512m" or "2g"' }),
   });
 
+/**
+ * The address users open a component's UI at, when it is not the published one (a reverse proxy, a DNS name):
+ * links in notifications (Slack `title_link`, Prometheus `generatorURL`) and Grafana's `root_url` use it.
+ * Without it, they use the published address, `http://<bindAddress>:<port>/`.
+ */
+const ExternalUrl = z
+  .string()
+  .url()
+  .regex(/^https?:\/\/[^/?#@]+(\/[^?#]*)?$/)
+  .meta({ expected: 'an http(s) URL without credentials, query or fragment, such as "https://monitoring.example.com/prometheus/"' });
+const withExternalUrl = { externalUrl: ExternalUrl.optional() };
+
 /** Pinned default versions. Change them here to upgrade every stack that does not override them. */
 export const DEFAULT_VERSIONS = {
   prometheus: 'v3.5.0',
@@ -95,9 +107,9 @@ export const DEFAULT_VERSIONS = {
 } as const;
 
 const Components = z.strictObject({
-  prometheus: component(DEFAULT_VERSIONS.prometheus, 9090, '2g').prefault({}),
-  alertmanager: component(DEFAULT_VERSIONS.alertmanager, 9093, '256m').prefault({}),
-  grafana: component(DEFAULT_VERSIONS.grafana, 3001, '512m').prefault({}),
+  prometheus: component(DEFAULT_VERSIONS.prometheus, 9090, '2g').extend(withExternalUrl).prefault({}),
+  alertmanager: component(DEFAULT_VERSIONS.alertmanager, 9093, '256m').extend(withExternalUrl).prefault({}),
+  grafana: component(DEFAULT_VERSIONS.grafana, 3001, '512m').extend(withExternalUrl).prefault({}),
   loki: component(DEFAULT_VERSIONS.loki, 3100, '1g').prefault({}),
   promtail: component(DEFAULT_VERSIONS.promtail, 9080, '256m')
     .extend({ publish: z.boolean().default(false) })
@@ -424,7 +436,6 @@ const Grafana = z.strictObject({
   adminUser: z.string().min(1).default('admin'),
   /** The admin password: a Pulumi secret; generated when that config key is absent. */
   adminPassword: SecretRef.default({ secret: 'grafanaAdminPassword' }),
-  rootUrl: z.string().url().optional(),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
