@@ -186,7 +186,7 @@ const flag = (r: RecordedResource, name: string) =>
 
 describe('external URLs (--web.external-url, Grafana root_url)', () => {
   test('a configured public URL wins over the published address; unpublished without one: no flag', async () => {
-    const input = devInput();
+    const input = seedInput();
     input.components = {
       prometheus: { externalUrl: 'https://mon.example.org/prometheus/' },
       alertmanager: { publish: false },
@@ -204,7 +204,7 @@ describe('external URLs (--web.external-url, Grafana root_url)', () => {
 
   test('the resend delay is below the evaluation interval, so each evaluation re-sends', async () => {
     for (const evaluationInterval of ['1s', '15s', '1m']) {
-      const input = devInput();
+      const input = seedInput();
       input.prometheus = { ...input.prometheus, evaluationInterval };
       const rs = await recordResources(validate(input), withSecrets);
       const delay = parseDuration(flag(container(rs, 'prometheus'), 'rules.alert.resend-delay')!);
@@ -218,7 +218,7 @@ describe('Grafana admin password applied to the existing database', () => {
   const job = (rs: RecordedResource[]) => containers(rs).find((r) => r.name === GRAFANA_PASSWORD_RESET)!;
   let rs: RecordedResource[];
   beforeAll(async () => {
-    rs = await recordResources(loadNamed('dev'), withSecrets);
+    rs = await recordResources(loadFixture('dev'), withSecrets);
   });
 
   test('a one-shot container of the pinned Grafana image, as Grafana\'s user, on Grafana\'s volume', () => {
@@ -255,7 +255,7 @@ describe('Grafana admin password applied to the existing database', () => {
     expect(j.options.replaceOnChanges).toEqual(expect.arrayContaining(['uploads', 'labels']));
     expect(label(j, 'monitoring-stack.grafana-container')).toBe('grafana-id');
 
-    const changed = await recordResources(loadNamed('dev'), {
+    const changed = await recordResources(loadFixture('dev'), {
       config: { ...SECRETS, grafanaAdminPassword: 'another-S3cret' },
       secretKeys: Object.keys(SECRETS),
     });
@@ -266,7 +266,7 @@ describe('Grafana admin password applied to the existing database', () => {
 
   test('a generated password (no grafanaAdminPassword) is the one applied, so the output logs in after destroy → up', async () => {
     const { grafanaAdminPassword: _omit, ...rest } = SECRETS;
-    const rs = await recordResources(loadNamed('dev'), { config: rest, secretKeys: Object.keys(rest) });
+    const rs = await recordResources(loadFixture('dev'), { config: rest, secretKeys: Object.keys(rest) });
     const password = rs.find((r) => r.type === 'random:index/randomPassword:RandomPassword')!;
     const pw = (job(rs).inputs.uploads as any[]).find((u) => u.file === GRAFANA_ADMIN_PASSWORD_FILE);
     expect(isSecret(pw.content)).toBe(true);
@@ -275,7 +275,7 @@ describe('Grafana admin password applied to the existing database', () => {
   });
 
   test('no job without Grafana', async () => {
-    const input = devInput();
+    const input = seedInput();
     input.components = { grafana: { enabled: false } };
     expect(job(await recordResources(validate(input), withSecrets))).toBeUndefined();
   });
