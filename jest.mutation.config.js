@@ -9,8 +9,9 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: process.env.MUTATION_SCOPE === 'core' ? ['**/test/render.test.ts', '**/test/catalog.test.ts'] : [
+  testMatch: process.env.MUTATION_SCOPE === 'core' ? ['**/test/render.test.ts', '**/test/render-rules.test.ts', '**/test/catalog.test.ts'] : [
     '**/test/render.test.ts',
+    '**/test/render-rules.test.ts',
     '**/test/render-logs.test.ts',
     '**/test/render-jaeger-grafana.test.ts',
     '**/test/dashboards.test.ts',
