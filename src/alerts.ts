@@ -5,6 +5,7 @@
 import { AlertSpec, AlertSpecConfig, Stack } from './schema';
 import { CATALOG, CatalogAlert, CatalogGroup, Severity } from '../alert-rules/catalog';
 import { scrapeJobs } from './jobs';
+import { alertMapper } from './mapping';
 
 /** One alerting rule: an alert spec at one severity and threshold. */
 export type AlertRule = AlertSpecConfig & {
@@ -36,7 +37,9 @@ export function resolveAlerts(stack: Stack): RuleGroup[] {
   }
   const custom = stack.alerts.custom.filter((a) => a.enabled).map((a) => withTiers(a));
   if (custom.length) groups.set('custom', custom);
-  return GROUP_ORDER.filter((g) => groups.has(g)).map((g) => ({ name: g, rules: groups.get(g)! }));
+  // Logical metric names become the names each job's exporter uses (scrapeTargets[].metrics; src/mapping.ts).
+  const mapped = alertMapper(stack);
+  return GROUP_ORDER.filter((g) => groups.has(g)).map((g) => ({ name: g, rules: groups.get(g)!.flatMap(mapped) }));
 }
 
 function jobsFor(entry: CatalogAlert, group: CatalogGroup, jobs: ReturnType<typeof scrapeJobs>): string[] {

@@ -4,6 +4,7 @@
  */
 import type { Stack, RouteConfig } from './schema';
 import { COMPONENT_NAMES } from './schema';
+import { checkReceiverSecrets } from './receiver-secrets';
 import { jsonPath, Problem } from './errors';
 import { parseMatcher, parsePromQL, referencedJobs } from './promql';
 import { parseDuration } from './duration';
@@ -11,6 +12,8 @@ import { catalogAlertNames } from '../alert-rules/catalog';
 import { checkTemplate, UnsupportedTemplate } from './render/annotations';
 import { scrapeJobs } from './jobs';
 import { DOCKER_LOGS_JOB } from './render/promtail';
+import { dashboardConfigProblems } from './check-dashboards';
+import { checkMappings } from './mapping';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -56,6 +59,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     });
     if (new Set(t.ruleSets).size !== t.ruleSets.length) add(['scrapeTargets', i, 'ruleSets'], 'a rule set is listed twice');
   });
+  checkMappings(stack, add);
   const scraped = new Set(scrapeJobs(stack).map((j) => j.job));
 
   // Alerts ---------------------------------------------------------------------------------------------------------
@@ -149,6 +153,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     if (name !== undefined && !receivers.has(name))
       add(parts, `unknown receiver "${name}"; expected one of: ${[...receivers].join(', ')}`);
   };
+  am.receivers.forEach((r, i) => checkReceiverSecrets(r, ['alertmanager', 'receivers', i], source, add));
   checkReceiver(am.route.receiver, ['alertmanager', 'route', 'receiver']);
   checkLabelList(am.route.groupBy, ['alertmanager', 'route', 'groupBy'], add);
   const walk = (routes: RouteConfig[], parts: Array<string | number>) =>
@@ -179,6 +184,9 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     logJobs.add(s.job);
     checkLabelNames(s.labels, ['logs', 'sources', i, 'labels'], add);
   });
+
+  // Dashboards -----------------------------------------------------------------------------------------------------
+  for (const p of dashboardConfigProblems(stack)) add(p.path, p.message);
 
   return problems;
 }

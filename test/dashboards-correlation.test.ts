@@ -5,9 +5,14 @@ import { referencedMetrics } from '../src/promql';
 import { parseLogQL, substituteVariables } from '../src/check-dashboards';
 import { jaegerCorrelation, lokiCorrelation, TRACE_ID_REGEX } from '../src/render/correlation';
 import { RULE_SET_NAMES } from '../src/schema';
-import { seedInput, loadFixture, parseYaml, validate } from './helpers';
+import type { StackInput } from '../src/schema';
+import { parseYaml, validate } from './helpers';
+import devFixture from './fixtures/stacks/dev';
 
-const dev = loadFixture('dev');
+/** A deep copy of the dev fixture (a pinned copy of stacks/dev.ts: users edit that one). */
+const devInput = (): StackInput => JSON.parse(JSON.stringify(devFixture));
+
+const dev = validate(devInput());
 
 describe('metric families: one definition for alerts, dashboards and exporters', () => {
   const catalogMetrics = (group: keyof typeof CATALOG): string[] =>
@@ -39,7 +44,7 @@ describe('metric families: one definition for alerts, dashboards and exporters',
   test('histograms expand to _bucket/_sum/_count; metrics a target drops are not provided', () => {
     expect(familySeries('http')).toEqual(expect.arrayContaining(['http_request_duration_seconds_bucket', 'http_request_duration_seconds_count']));
     expect(Object.keys(METRIC_FAMILIES).sort()).toEqual([...RULE_SET_NAMES].sort());
-    const input = seedInput();
+    const input = devInput();
     input.scrapeTargets![0].dropMetrics = ['ai_tokens_.*'];
     const provided = providedSeries(validate(input));
     expect(provided.has('ai_tokens_total')).toBe(false);
@@ -49,8 +54,8 @@ describe('metric families: one definition for alerts, dashboards and exporters',
 });
 
 describe('metrics ↔ logs ↔ traces correlation in the provisioned datasources', () => {
-  // Rendered per call, inside the tests, so mutation testing can tell which tests cover the renderers.
-  const ds = (uid: string) => parseYaml(renderStack(dev)['grafana/provisioning/datasources/datasources.yml']).datasources.find((d: any) => d.uid === uid);
+  const datasources = parseYaml(renderStack(dev)['grafana/provisioning/datasources/datasources.yml']).datasources;
+  const ds = (uid: string) => datasources.find((d: any) => d.uid === uid);
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 
   test('Loki: a derived field finds extra.trace_id in a seed JSON line and links to Jaeger', () => {
@@ -80,11 +85,11 @@ describe('metrics ↔ logs ↔ traces correlation in the provisioned datasources
   });
 
   test('no link to a disabled component', () => {
-    const input = seedInput();
+    const input = devInput();
     input.components = { jaeger: { enabled: false } };
     const stack = validate(input);
     expect(lokiCorrelation(stack)).toEqual({});
-    const noLoki = seedInput();
+    const noLoki = devInput();
     noLoki.components = { loki: { enabled: false }, promtail: { enabled: false } };
     expect(jaegerCorrelation(validate(noLoki))).toEqual({});
   });

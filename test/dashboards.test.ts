@@ -10,10 +10,14 @@ import { synthesize } from '../src/synth';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import { uploadsFor } from '../src/containers';
 import type { StackInput } from '../src/schema';
-import { seedInput, loadFixture, parseYaml, REPO_ROOT, tmpDir, validate } from './helpers';
+import { parseYaml, REPO_ROOT, tmpDir, validate } from './helpers';
+import devFixture from './fixtures/stacks/dev';
+
+/** A deep copy of the dev fixture (a pinned copy of stacks/dev.ts: users edit that one). */
+const devInput = (): StackInput => JSON.parse(JSON.stringify(devFixture));
 import { validStack } from './arbitraries';
 
-const dev = loadFixture('dev');
+const dev = validate(devInput());
 
 const EXPECTED = [
   'grafana/dashboards/Application/stack-ai.json',
@@ -37,17 +41,13 @@ const allPanels = (d: any): any[] => (d.panels ?? []).flatMap((p: any) => [p, ..
 const panel = (d: any, title: string) => allPanels(d).find((p) => p.type !== 'row' && p.title === title);
 
 function stackWith(change: (input: StackInput) => void) {
-  const input = seedInput();
+  const input = devInput();
   change(input);
   return validate(input);
 }
 
 describe('dashboards for the dev stack', () => {
-  // Rendered per test (beforeEach), so mutation testing can tell which tests cover the renderers.
-  let files: Record<string, string>;
-  beforeEach(() => {
-    files = renderStack(dev);
-  });
+  const files = renderStack(dev);
 
   test('synth writes the five dashboards in their folders and the provider', () => {
     expect(Object.keys(files).filter((f) => f.startsWith('grafana/dashboards/'))).toEqual(EXPECTED);
@@ -75,13 +75,13 @@ describe('dashboards for the dev stack', () => {
   });
 
   test('output is byte-stable: sorted keys, 2-space indent, trailing newline, same bytes twice', () => {
-    const again = renderStack(loadFixture('dev'));
+    const again = renderStack(validate(devInput()));
     for (const f of EXPECTED) {
       expect(again[f]).toBe(files[f]);
       expect(files[f].endsWith('}\n')).toBe(true);
       expect(stableJson(JSON.parse(files[f]))).toBe(files[f]);
     }
-    expect(renderDashboards(dev)).toEqual(renderDashboards(validate(seedInput())));
+    expect(renderDashboards(dev)).toEqual(renderDashboards(validate(devInput())));
   });
 
   test('Grafana 12 dashboards with stable uids, datasource refs and exemplars on histogram latency panels', () => {
@@ -177,10 +177,7 @@ describe('dashboards follow the stack config', () => {
 });
 
 describe('a broken dashboard is reported with its dashboard and panel', () => {
-  let files: Record<string, string>;
-  beforeEach(() => {
-    files = renderDashboards(dev);
-  });
+  const files = renderDashboards(dev);
   const OVERVIEW = 'grafana/dashboards/Application/stack-overview.json';
   const CHAT = 'grafana/dashboards/Logs/stack-chat-interactions.json';
 

@@ -34,10 +34,12 @@ interface TestCase {
 export function ruleTestFile(group: RuleGroup, jobs: ScrapeJob[], ruleFile: string): object {
   const tests: TestCase[] = [];
   // Tiers by alert name and jobs by name, looked up once: a linear scan per rule is quadratic in large stacks.
+  // Keyed by name and jobs: a rule split per metric mapping (src/mapping.ts) has its own tiers per group of jobs.
   const tiers = new Map<string, AlertRule[]>();
-  for (const r of group.rules) tiers.set(r.name, [...(tiers.get(r.name) ?? []), r]);
+  const key = (r: AlertRule) => `${r.name} ${r.jobs.join(',')}`;
+  for (const r of group.rules) tiers.set(key(r), [...(tiers.get(key(r)) ?? []), r]);
   const jobByName = new Map(jobs.map((j) => [j.job, j]));
-  for (const rule of group.rules) tests.push(...testsFor(rule, tiers.get(rule.name)!, jobByName));
+  for (const rule of group.rules) tests.push(...testsFor(rule, tiers.get(key(rule))!, jobByName));
   return { rule_files: [ruleFile], evaluation_interval: formatDuration(STEP_MS), tests };
 }
 
