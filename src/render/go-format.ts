@@ -178,9 +178,12 @@ export function goSprintf(format: string, args: GoValue[]): string {
     if (verb === '%') return '%';
     if (i >= args.length) return `%!${verb}(MISSING)`;
     const arg = args[i++];
-    const body = formatArg(verb, arg, prec === undefined ? undefined : Number(prec || '0'), flags);
-    if (body === undefined) return `%!${verb}(${goType(arg)}=${goPrint(arg)})`;
-    return pad(body, Number(width ?? 0), flags, arg.kind !== 'string' && 'dfFeEgGv'.includes(verb));
+    const p = prec === undefined ? undefined : Number(prec || '0');
+    const body = formatArg(verb, arg, p, flags);
+    const numeric = arg.kind !== 'string' && 'dfFeEgGv'.includes(verb);
+    // A verb that does not fit the argument: Go prints the argument with %v and the same width and precision.
+    if (body === undefined) return `%!${verb}(${goType(arg)}=${pad(formatArg('v', arg, p, flags)!, Number(width ?? 0), flags, arg.kind !== 'string')})`;
+    return pad(body, Number(width ?? 0), flags, numeric);
   });
   const extra = args.slice(i);
   return extra.length ? `${out}%!(EXTRA ${extra.map((a) => `${goType(a)}=${goPrint(a)}`).join(', ')})` : out;
