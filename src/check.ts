@@ -118,7 +118,7 @@ export function failingTests(output: string): string[] {
     if (n) name = n[1];
     const a = /^\s*alertname: (.*), time: (.*?),\s*$/.exec(line);
     if (a) out.push(`failing test${name ? ` "${name}"` : ''}: alert ${a[1]} at ${a[2]}`);
-    if (/parse error|could not|error/i.test(line) && !a) out.push(`error: ${line.trim()}`);
+    if (/^\s*(\d+:\d+: )?(parse error|error|could not)\b/.test(line)) out.push(`error: ${line.trim()}`);
   }
   return out;
 }

@@ -137,7 +137,7 @@ function operand(tok: string, unsupported: () => Error): Node {
   if (field) return { t: 'field', map: field[1] as 'labels' | 'externalLabels', key: field[2] };
   if (tok.startsWith('"')) return { t: 'lit', value: { kind: 'string', v: JSON.parse(tok) as string } };
   if (tok.startsWith('`')) return { t: 'lit', value: { kind: 'string', v: tok.slice(1, -1) } };
-  if (/^[+-]?[\d.]/.test(tok)) {
+  if (/^[+-]?(\d|\.\d)/.test(tok)) {
     // text/template: a constant with ".eE" is a float64, otherwise an int.
     return { t: 'lit', value: { kind: /[.eE]/.test(tok) ? 'float' : 'int', v: Number(tok) } };
   }
