@@ -165,7 +165,13 @@ function checkPipe(node: Node): void {
       const bad = unsupportedVerbs(first.value.v);
       if (bad.length) throw new UnsupportedTemplate(`printf verb %${bad[0]} is not supported; expected one of ${[...PRINTF_VERBS].map((v) => `%${v}`).join(' ')}`);
     }
-    if (head.name === 'reReplaceAll' && first?.t === 'lit' && first.value.kind === 'string') checkGoRegexp(first.value.v);
+    if (head.name === 'reReplaceAll' && first?.t === 'lit' && first.value.kind === 'string') {
+      try {
+        checkGoRegexp(first.value.v);
+      } catch (err) {
+        throw new UnsupportedTemplate(`reReplaceAll: ${(err as Error).message}`);
+      }
+    }
   });
 }
 
