@@ -78,8 +78,20 @@ export function renderTemplate(
     .join('');
 }
 
-/** Text and parsed actions, with `{{-` / `-}}` trimming applied to the neighbouring text. */
+/** Parsed templates: the rule-test generator renders each one for many values. */
+const parsedTemplates = new Map<string, Array<string | Node>>();
+
 function split(text: string): Array<string | Node> {
+  let parts = parsedTemplates.get(text);
+  if (!parts) {
+    parts = parseTemplate(text);
+    parsedTemplates.set(text, parts);
+  }
+  return parts;
+}
+
+/** Text and parsed actions, with `{{-` / `-}}` trimming applied to the neighbouring text. */
+function parseTemplate(text: string): Array<string | Node> {
   const out: Array<string | Node> = [];
   const re = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
   let last = 0;

@@ -35,6 +35,9 @@ const trimZeros = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace
 
 /** `v.toFixed(p)` with Go's rounding: exact decimal ties go to the even digit (JS rounds them up). */
 export function fixedDigits(v: number, p: number): string {
+  // Only a 5 right after the kept digits can be a tie; for anything else JS rounds as Go does.
+  const quick = v.toFixed(p + 1);
+  if (quick[quick.length - 1] !== '5') return v.toFixed(p);
   const exact = Math.abs(v).toFixed(Math.min(100, p + 30));
   const [int, frac = ''] = exact.split('.');
   const kept = int + frac.slice(0, p);
@@ -48,6 +51,8 @@ export function fixedDigits(v: number, p: number): string {
 
 /** `v.toExponential(p)` with Go's round-half-even on exact decimal ties. */
 function expDigits(v: number, p: number): string {
+  const quick = v.toExponential(p + 1);
+  if (quick[quick.indexOf('e') - 1] !== '5') return v.toExponential(p);
   // The digits of the exact decimal expansion, rounded by hand.
   const [d, e] = Math.abs(v).toExponential(Math.min(100, p + 30)).split('e');
   const digits = d.replace('.', '');

@@ -169,10 +169,17 @@ function matches(labels: Labels, lists: Array<string | undefined>): boolean {
           const v = labels[label] ?? '';
           if (op === '=') return v === value;
           if (op === '!=') return v !== value;
-          const re = new RegExp(`^(?:${value})$`);
+          const re = anchored(value);
           return op === '=~' ? re.test(v) : !re.test(v);
         }),
   );
+}
+
+const regexps = new Map<string, RegExp>();
+function anchored(re: string): RegExp {
+  let r = regexps.get(re);
+  if (!r) regexps.set(re, (r = new RegExp(`^(?:${re})$`)));
+  return r;
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;

@@ -37,6 +37,15 @@ export function alertExpr(rule: AlertRule): string {
  * `{window}` replaced by this rule's effective values, then the extra annotations.
  */
 export function annotations(rule: AlertRule): Record<string, string> {
+  let out = annotationCache.get(rule);
+  if (!out) annotationCache.set(rule, (out = buildAnnotations(rule)));
+  return out;
+}
+
+/** Rules are immutable once resolved; the rule-test generator asks for their texts many times. */
+const annotationCache = new WeakMap<AlertRule, Record<string, string>>();
+
+function buildAnnotations(rule: AlertRule): Record<string, string> {
   const op = rule.kind === 'ratio' || rule.kind === 'gauge' ? rule.op : '>';
   const threshold = 'threshold' in rule ? ` (threshold ${op} {threshold})` : '';
   // The value reads like the threshold: a ratio as a percentage, a latency as a duration.
