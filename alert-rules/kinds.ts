@@ -14,10 +14,16 @@ import type { AlertSpecInput } from '../src/schema';
 type Of<K extends AlertSpecInput['kind']> = Omit<Extract<AlertSpecInput, { kind: K }>, 'kind'>;
 type Common = Omit<Of<'ratio'>, 'numerator' | 'denominator' | 'window' | 'threshold' | 'op'>;
 
-/** Share of a counter's events that are errors, e.g. 5xx responses among all requests. */
+/**
+ * Share of a counter's events that are errors, e.g. 5xx responses among all requests. `matchers` narrow both sides
+ * (e.g. `endpoint="/api/login"`: failed logins among logins, not among all requests); `errors.matchers` pick the
+ * errors among them.
+ */
 export function errorRatio(
   opts: Common & {
     metric: string;
+    /** Which events count at all: applied to the errors and to the total. */
+    matchers?: string;
     errors: { matchers: string; sample: Record<string, string> };
     /** Labels of a non-error series of the same metric. */
     sample: Record<string, string>;
@@ -26,12 +32,12 @@ export function errorRatio(
     window?: string;
   },
 ): AlertSpecInput {
-  const { metric, errors, sample, threshold, window, ...common } = opts;
+  const { metric, matchers, errors, sample, threshold, window, ...common } = opts;
   return {
     kind: 'ratio',
     ...common,
-    numerator: { metric, matchers: errors.matchers, sample: errors.sample },
-    denominator: { metrics: [metric], sample },
+    numerator: { metric, matchers: matchers ? `${matchers},${errors.matchers}` : errors.matchers, sample: errors.sample },
+    denominator: { metrics: [metric], ...(matchers ? { matchers } : {}), sample },
     ...(threshold !== undefined ? { threshold } : {}),
     ...(window ? { window } : {}),
   };

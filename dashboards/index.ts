@@ -1,6 +1,8 @@
 /**
- * Every dashboard of the stack, in menu order. Add a dashboard by writing a module next to this one that exports a
- * `DashboardDefinition` and listing it here; see docs/dashboards.md.
+ * The dashboards a stack can select, in menu order. Add a dashboard by writing a module next to this one that
+ * exports a `DashboardDefinition` and listing it in `DASHBOARDS`. A stack gets the dashboards its config lists in
+ * `dashboards.include` (by uid or title); a stack without `include` gets `DEFAULT_DASHBOARDS`, so a new dashboard
+ * reaches every such stack only when it is listed there too.
  */
 import type { DashboardDefinition } from './lib';
 import { overview } from './overview';
@@ -10,4 +12,8 @@ import { chatInteractions } from './chat-interactions';
 import { stackHealth } from './stack-health';
 
 export const DASHBOARDS: readonly DashboardDefinition[] = [overview, performance, ai, chatInteractions, stackHealth];
+
+/** Uids of the dashboards a stack gets when its config has no `dashboards.include`. */
+export const DEFAULT_DASHBOARDS: readonly string[] = [overview.uid, performance.uid, ai.uid, chatInteractions.uid, stackHealth.uid];
+
 export type { DashboardDefinition };

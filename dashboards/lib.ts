@@ -12,7 +12,7 @@ import * as prom from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE_UIDS } from '../src/datasources';
-import type { Stack } from '../src/schema';
+import type { ConfigDashboardConfig, ConfigPanelConfig, Stack } from '../src/schema';
 
 export type { Stack };
 export type Dashboard = dash.Dashboard;
@@ -207,6 +207,40 @@ function applyCommon(b: timeseries.PanelBuilder | stat.PanelBuilder, opts: Panel
   if (opts.max !== undefined) b.max(opts.max);
 }
 
+/** A panel written in a stack's config (`dashboards.custom[].panels[]`), built with the helpers above. */
+export function panelFromConfig(p: ConfigPanelConfig): PanelSpec {
+  const opts: PanelOptions = { description: p.description, width: p.width, height: p.height, unit: p.unit, min: p.min, max: p.max };
+  // Validation guarantees exactly one query, and LogQL for a logs panel.
+  const query: Query = p.logql !== undefined ? logql(p.logql, p.legend) : promql(p.promql ?? '', p.legend);
+  switch (p.type) {
+    case 'logs':
+      return logsPanel(p.title, query as LokiQuery, opts);
+    case 'stat':
+      return statPanel(p.title, [query], opts);
+    case 'bars':
+      return barsPanel(p.title, [query], opts);
+    default:
+      return timeseriesPanel(p.title, [query], opts);
+  }
+}
+
+/** A dashboard written in a stack's config (`dashboards.custom[]`). */
+export function dashboardFromConfig(d: ConfigDashboardConfig): DashboardDefinition {
+  return {
+    uid: d.uid,
+    title: d.title,
+    folder: d.folder,
+    build: () =>
+      buildDashboard({
+        uid: d.uid,
+        title: d.title,
+        description: d.description ?? '',
+        tags: d.tags,
+        sections: [{ panels: d.panels.map(panelFromConfig) }],
+      }),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Variables
 
@@ -281,6 +315,7 @@ export function buildDashboard(spec: DashboardSpec): Dashboard | undefined {
     }
   }
   const out = b.build();
+  out.panels = flow(out.panels ?? []);
   out.templating = { list: out.templating?.list ?? [] };
   out.annotations = {
     list: [
@@ -296,6 +331,30 @@ export function buildDashboard(spec: DashboardSpec): Dashboard | undefined {
     ],
   };
   return out;
+}
+
+/**
+ * Places panels left to right, row by row, on Grafana's 24-column grid: a panel that does not fit the rest of a
+ * line starts the next one (the SDK's builder would let it overflow), and a row starts a line of its own.
+ */
+function flow(panels: NonNullable<Dashboard['panels']>): NonNullable<Dashboard['panels']> {
+  let x = 0;
+  let y = 0;
+  let lineHeight = 0;
+  const newLine = () => {
+    y += lineHeight;
+    x = 0;
+    lineHeight = 0;
+  };
+  for (const p of panels) {
+    const { w, h } = p.gridPos ?? { w: 12, h: 8 };
+    if (x > 0 && (p.type === 'row' || x + w > 24)) newLine();
+    p.gridPos = { ...p.gridPos, x, y, w, h };
+    x += w;
+    lineHeight = Math.max(lineHeight, h);
+    if (x >= 24) newLine();
+  }
+  return panels;
 }
 
 /** `job="a"` or `job=~"a|b"` for the jobs' own series, in the order given. */

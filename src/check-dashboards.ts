@@ -9,19 +9,21 @@
  *  - every log job a LogQL stream selector pins is shipped by a configured log source;
  *  - dashboard uids and titles are unique, panel ids and titles unique within a dashboard;
  *  - the provider points where the dashboards are uploaded, and a fresh render gives the same bytes.
- * Every problem names the dashboard and the panel.
+ * Every problem names the dashboard and the panel. `dashboardConfigProblems` runs the same query checks on the
+ * panels a stack writes in config (`dashboards.custom`) when the config loads, with their JSON paths.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { parser as logqlParser } from '@grafana/lezer-logql';
-import type { Stack } from './schema';
+import type { ConfigPanelConfig, Stack } from './schema';
 import type { CheckResult, ExtraCheck } from './check';
 import { DATASOURCE_UIDS, DatasourceName } from './datasources';
 import { parsePromQL, pinnedJobs } from './promql';
 import { familyOf, providedSeries } from './metrics';
 import { containerPathOf } from './containers';
-import { DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, renderDashboards } from './render/dashboards';
+import { DASHBOARD_PROVIDER_FILE, DASHBOARDS_DIR, findDashboard, includedDashboards, renderDashboards } from './render/dashboards';
+import { DASHBOARDS } from '../dashboards';
 
 export interface DashboardFile {
   /** Path relative to synth's `files/`. */
@@ -188,176 +190,293 @@ function allPanels(panels: unknown): Json[] {
   return panels.filter(isObj).flatMap((p) => [p, ...allPanels(p.panels)]);
 }
 
+/** What the queries of a dashboard are checked against. */
+interface QueryScope {
+  stack: Stack;
+  /** Metric name → jobs that provide it. */
+  provided: Map<string, string[]>;
+  /** Variable name → the sample value substituted before parsing. */
+  samples: Record<string, string>;
+}
+
+/** Problems of one query on a datasource type: syntax, metric provenance, log jobs. Messages without context. */
+export function queryProblems(expr: string, dsType: string, scope: QueryScope): string[] {
+  const concrete = substituteVariables(expr, scope.samples);
+  if (dsType === 'prometheus') return promqlProblems(expr, concrete, scope.provided);
+  if (dsType === 'loki') return logqlProblems(expr, concrete, scope.stack);
+  return [];
+}
+
+function promqlProblems(expr: string, concrete: string, provided: Map<string, string[]>): string[] {
+  const parsed = parsePromQL(concrete);
+  if (parsed.errors.length) return [`PromQL does not parse (${parsed.errors.join('; ')}): ${expr}`];
+  const out: string[] = [];
+  const reported = new Set<string>();
+  for (const sel of parsed.selectors) {
+    const metric = sel.metric;
+    if (!metric || reported.has(metric)) continue;
+    const jobs = provided.get(metric);
+    const family = familyOf(metric);
+    const hint = family ? ` (it belongs to the "${family}" family: add "${family}" to a target's ruleSets)` : ' (not in any metric family of src/metrics.ts)';
+    const selected = pinnedJobs(sel.matchers);
+    if (!jobs) out.push(`queries ${metric}, which no configured scrape target provides${hint}`);
+    else if (selected && !selected.some((j) => jobs.includes(j)))
+      out.push(`queries ${metric} from job ${selected.join('|')}, which does not provide it (provided by: ${jobs.join(', ')})`);
+    else continue;
+    reported.add(metric);
+  }
+  return out;
+}
+
+function logqlProblems(expr: string, concrete: string, stack: Stack): string[] {
+  const parsed = parseLogQLSelectors(concrete);
+  if (parsed.errors.length) return [`LogQL does not parse (${parsed.errors.join('; ')}): ${expr}`];
+  if (stack.logs.dockerDiscovery) return [];
+  const shipped = stack.logs.sources.map((src) => src.job);
+  return parsed.jobSelections
+    .filter((selected) => !selected.some((j) => shipped.includes(j)))
+    .map((selected) => `selects log job ${selected.join('|')}, which no configured log source ships (logs.sources: ${shipped.join(', ') || 'none'})`);
+}
+
+/** True when a LogQL expression yields numbers (a metric query such as `count_over_time`), not log lines. */
+export function isLogQLMetricQuery(expr: string): boolean {
+  return logqlParser.parse(expr).topNode.firstChild?.firstChild?.name === 'MetricExpr';
+}
+
+interface CheckContext {
+  stack: Stack;
+  provided: Map<string, string[]>;
+  dsByUid: Map<string, KnownDatasource>;
+  /** Uid / title → the file that used it first (across dashboards). */
+  uids: Map<string, string>;
+  titles: Map<string, string>;
+}
+
 /** Checks dashboards against a stack. Pure: give it the file texts. */
 export function checkDashboards(files: DashboardFile[], stack: Stack, datasources: KnownDatasource[] = stackDatasources(stack)): DashboardReport[] {
-  const provided = providedSeries(stack);
-  const dsByUid = new Map(datasources.map((d) => [d.uid, d]));
-  const reports: DashboardReport[] = [];
-  const uids = new Map<string, string>();
-  const titles = new Map<string, string>();
+  const ctx: CheckContext = {
+    stack,
+    provided: providedSeries(stack),
+    dsByUid: new Map(datasources.map((d) => [d.uid, d])),
+    uids: new Map(),
+    titles: new Map(),
+  };
+  return files.map((f) => checkDashboardFile(f, ctx));
+}
 
-  for (const { file, text } of files) {
-    const report: DashboardReport = { file, title: path.basename(file), panels: 0, queries: 0, problems: [] };
-    reports.push(report);
-    let dash: Json;
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (!isObj(parsed)) throw new Error('not a JSON object');
-      dash = parsed;
-    } catch (err) {
-      report.problems.push(`${file}: not a dashboard JSON object (${(err as Error).message})`);
-      continue;
-    }
-    const title = str(dash.title) ?? '';
-    const uid = str(dash.uid);
-    report.title = title || path.basename(file);
-    report.uid = uid;
-    const where = `dashboard "${report.title}"`;
-    const problem = (msg: string) => report.problems.push(`${where}: ${msg}`);
+function checkDashboardFile({ file, text }: DashboardFile, ctx: CheckContext): DashboardReport {
+  const report: DashboardReport = { file, title: path.basename(file), panels: 0, queries: 0, problems: [] };
+  let dash: Json;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!isObj(parsed)) throw new Error('not a JSON object');
+    dash = parsed;
+  } catch (err) {
+    report.problems.push(`${file}: not a dashboard JSON object (${(err as Error).message})`);
+    return report;
+  }
+  report.title = str(dash.title) || path.basename(file);
+  report.uid = str(dash.uid);
+  const d = new DashboardChecker(report, dash, ctx);
+  d.checkIdentity();
+  d.checkVariables();
+  const titles = new Set<string>();
+  const ids = new Map<number, string>();
+  for (const panel of allPanels(dash.panels)) d.checkPanel(panel, ids, titles);
+  return report;
+}
 
-    if (!title) problem('has no title');
-    else if (titles.has(title)) problem(`title also used by ${titles.get(title)}`);
-    else titles.set(title, file);
-    if (!uid) problem('has no uid');
-    else {
-      if (!/^[A-Za-z0-9_-]{1,40}$/.test(uid)) problem(`uid "${uid}" is not 1-40 letters, digits, "-" or "_"`);
-      if (uids.has(uid)) problem(`uid "${uid}" also used by ${uids.get(uid)}`);
-      else uids.set(uid, file);
-      if (path.basename(file) !== `${uid}.json`) problem(`file name ${path.basename(file)} does not match uid "${uid}"`);
-    }
+/** The checks of one dashboard; every problem is prefixed with the dashboard (and panel) it is about. */
+class DashboardChecker {
+  private readonly defined = new Set<string>();
+  private readonly scope: QueryScope;
+  private readonly templating: Json[];
 
-    // Variables: defined names and sample values for parsing.
-    const templating = isObj(dash.templating) && Array.isArray(dash.templating.list) ? dash.templating.list.filter(isObj) : [];
-    const defined = new Set<string>();
+  constructor(
+    private readonly report: DashboardReport,
+    private readonly dash: Json,
+    private readonly ctx: CheckContext,
+  ) {
+    this.templating = isObj(dash.templating) && Array.isArray(dash.templating.list) ? dash.templating.list.filter(isObj) : [];
     const samples: Record<string, string> = {};
-    for (const v of templating) {
+    for (const v of this.templating) {
       const name = str(v.name);
       if (!name) continue;
-      defined.add(name);
+      this.defined.add(name);
       // A custom variable of plain names stands for all of them (as "All" does), so job selections can be checked.
       const options = v.type === 'custom' && typeof v.query === 'string' ? customOptions(v.query) : [];
       samples[name] = v.type === 'interval' ? '5m' : options.length && options.every((o) => /^[A-Za-z0-9_.:-]+$/.test(o)) ? options.join('|') : 'sample';
     }
-    const checkVars = (text: string, context: string) => {
-      for (const name of variablesUsed(text)) {
-        if (!defined.has(name) && !BUILTIN_VARIABLES.has(name)) {
-          problem(`${context}: uses variable $${name}, which the dashboard does not define (templating.list has: ${[...defined].join(', ') || 'nothing'})`);
-        }
-      }
-    };
-    const resolveDatasource = (ref: unknown, context: string): KnownDatasource | undefined => {
-      if (ref === undefined || ref === null) return undefined;
-      if (typeof ref === 'string') {
-        if (SPECIAL_DATASOURCES.has(ref)) return undefined;
-        problem(`${context}: datasource given by name "${ref}"; use a { type, uid } reference with a provisioned uid`);
-        return undefined;
-      }
-      if (!isObj(ref)) return undefined;
-      const dsUid = str(ref.uid);
-      if (!dsUid || SPECIAL_DATASOURCES.has(dsUid)) return undefined;
-      if (variablesUsed(dsUid).length) {
-        checkVars(dsUid, context);
-        return undefined;
-      }
-      const known = dsByUid.get(dsUid);
-      if (!known) {
-        problem(`${context}: unknown datasource uid "${dsUid}"; provisioned: ${[...dsByUid.keys()].join(', ') || 'none'}`);
-        return undefined;
-      }
-      if (ref.type !== undefined && ref.type !== known.type) {
-        problem(`${context}: datasource "${dsUid}" is of type "${known.type}", not "${String(ref.type)}"`);
-      }
-      return known;
-    };
+    this.scope = { stack: ctx.stack, provided: ctx.provided, samples };
+  }
 
-    for (const v of templating) {
-      const context = `variable "${str(v.name) ?? '?'}"`;
-      resolveDatasource(v.datasource, context);
-      for (const field of ['query', 'regex', 'definition'] as const) {
-        const value = v[field];
-        if (typeof value === 'string') checkVars(value.replace(/\$__all/g, ''), context);
-      }
-    }
+  problem(msg: string): void {
+    this.report.problems.push(`dashboard "${this.report.title}": ${msg}`);
+  }
 
-    const panelIds = new Map<number, string>();
-    const panelTitles = new Set<string>();
-    for (const panel of allPanels(dash.panels)) {
-      report.panels++;
-      const ptitle = str(panel.title) ?? '';
-      const pwhere = `panel "${ptitle || `id ${String(panel.id)}`}"`;
-      if (typeof panel.id !== 'number') problem(`${pwhere}: has no numeric id`);
-      else if (panelIds.has(panel.id)) problem(`${pwhere}: id ${panel.id} also used by panel "${panelIds.get(panel.id)}"`);
-      else panelIds.set(panel.id, ptitle);
-      if (panel.type !== 'row') {
-        if (!ptitle) problem(`${pwhere}: has no title`);
-        else if (panelTitles.has(ptitle)) problem(`${pwhere}: another panel has the same title`);
-        panelTitles.add(ptitle);
-      }
-      checkVars(ptitle, pwhere);
-      if (typeof panel.repeat === 'string' && panel.repeat && !defined.has(panel.repeat)) {
-        problem(`${pwhere}: repeats over variable "${panel.repeat}", which the dashboard does not define`);
-      }
-      const panelDs = resolveDatasource(panel.datasource, pwhere);
-      const targets = Array.isArray(panel.targets) ? panel.targets.filter(isObj) : [];
-      for (const t of targets) {
-        const context = `${pwhere}, query ${str(t.refId) ?? '?'}`;
-        // A query naming its panel's datasource again is judged (and reported) with the panel.
-        const sameAsPanel =
-          isObj(t.datasource) && isObj(panel.datasource) && t.datasource.uid === panel.datasource.uid && t.datasource.type === panel.datasource.type;
-        const ds = t.datasource !== undefined && !sameAsPanel ? resolveDatasource(t.datasource, context) : panelDs;
-        const expr = str(t.expr);
-        if (expr === undefined) continue;
-        report.queries++;
-        checkVars(expr, context);
-        if (typeof t.legendFormat === 'string') checkVars(t.legendFormat, context);
-        const concrete = substituteVariables(expr, samples);
-        if (!ds) {
-          if (t.datasource === undefined && panel.datasource === undefined) problem(`${context}: no datasource`);
-          continue;
-        }
-        if (ds.type === 'prometheus') {
-          const parsed = parsePromQL(concrete);
-          if (parsed.errors.length) {
-            problem(`${context}: PromQL does not parse (${parsed.errors.join('; ')}): ${expr}`);
-            continue;
-          }
-          const reported = new Set<string>();
-          for (const sel of parsed.selectors) {
-            const metric = sel.metric;
-            if (!metric || reported.has(metric)) continue;
-            const jobs = provided.get(metric);
-            const family = familyOf(metric);
-            const hint = family ? ` (it belongs to the "${family}" family: add "${family}" to a target's ruleSets)` : ' (not in any metric family of src/metrics.ts)';
-            if (!jobs) {
-              reported.add(metric);
-              problem(`${context}: queries ${metric}, which no configured scrape target provides${hint}`);
-              continue;
-            }
-            const selected = pinnedJobs(sel.matchers);
-            if (selected && !selected.some((j) => jobs.includes(j))) {
-              reported.add(metric);
-              problem(`${context}: queries ${metric} from job ${selected.join('|')}, which does not provide it (provided by: ${jobs.join(', ')})`);
-            }
-          }
-        } else if (ds.type === 'loki') {
-          const parsed = parseLogQLSelectors(concrete);
-          if (parsed.errors.length) {
-            problem(`${context}: LogQL does not parse (${parsed.errors.join('; ')}): ${expr}`);
-            continue;
-          }
-          if (!stack.logs.dockerDiscovery) {
-            const shipped = stack.logs.sources.map((src) => src.job);
-            for (const selected of parsed.jobSelections) {
-              if (!selected.some((j) => shipped.includes(j))) {
-                problem(`${context}: selects log job ${selected.join('|')}, which no configured log source ships (logs.sources: ${shipped.join(', ') || 'none'})`);
-              }
-            }
-          }
-        }
+  checkIdentity(): void {
+    const { file, uid } = this.report;
+    const title = str(this.dash.title) ?? '';
+    if (!title) this.problem('has no title');
+    else if (this.ctx.titles.has(title)) this.problem(`title also used by ${this.ctx.titles.get(title)}`);
+    else this.ctx.titles.set(title, file);
+    if (!uid) return this.problem('has no uid');
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(uid)) this.problem(`uid "${uid}" is not 1-40 letters, digits, "-" or "_"`);
+    if (this.ctx.uids.has(uid)) this.problem(`uid "${uid}" also used by ${this.ctx.uids.get(uid)}`);
+    else this.ctx.uids.set(uid, file);
+    if (path.basename(file) !== `${uid}.json`) this.problem(`file name ${path.basename(file)} does not match uid "${uid}"`);
+  }
+
+  checkVars(text: string, context: string): void {
+    for (const name of variablesUsed(text)) {
+      if (!this.defined.has(name) && !BUILTIN_VARIABLES.has(name)) {
+        this.problem(`${context}: uses variable $${name}, which the dashboard does not define (templating.list has: ${[...this.defined].join(', ') || 'nothing'})`);
       }
     }
   }
-  return reports;
+
+  checkVariables(): void {
+    for (const v of this.templating) {
+      const context = `variable "${str(v.name) ?? '?'}"`;
+      this.resolveDatasource(v.datasource, context);
+      for (const field of ['query', 'regex', 'definition'] as const) {
+        const value = v[field];
+        if (typeof value === 'string') this.checkVars(value.replace(/\$__all/g, ''), context);
+      }
+    }
+  }
+
+  resolveDatasource(ref: unknown, context: string): KnownDatasource | undefined {
+    if (ref === undefined || ref === null) return undefined;
+    if (typeof ref === 'string') {
+      if (!SPECIAL_DATASOURCES.has(ref)) this.problem(`${context}: datasource given by name "${ref}"; use a { type, uid } reference with a provisioned uid`);
+      return undefined;
+    }
+    if (!isObj(ref)) return undefined;
+    const dsUid = str(ref.uid);
+    if (!dsUid || SPECIAL_DATASOURCES.has(dsUid)) return undefined;
+    if (variablesUsed(dsUid).length) {
+      this.checkVars(dsUid, context);
+      return undefined;
+    }
+    const known = this.ctx.dsByUid.get(dsUid);
+    if (!known) {
+      this.problem(`${context}: unknown datasource uid "${dsUid}"; provisioned: ${[...this.ctx.dsByUid.keys()].join(', ') || 'none'}`);
+      return undefined;
+    }
+    if (ref.type !== undefined && ref.type !== known.type) this.problem(`${context}: datasource "${dsUid}" is of type "${known.type}", not "${String(ref.type)}"`);
+    return known;
+  }
+
+  checkPanel(panel: Json, ids: Map<number, string>, titles: Set<string>): void {
+    this.report.panels++;
+    const ptitle = str(panel.title) ?? '';
+    const pwhere = `panel "${ptitle || `id ${String(panel.id)}`}"`;
+    if (typeof panel.id !== 'number') this.problem(`${pwhere}: has no numeric id`);
+    else if (ids.has(panel.id)) this.problem(`${pwhere}: id ${panel.id} also used by panel "${ids.get(panel.id)}"`);
+    else ids.set(panel.id, ptitle);
+    if (panel.type !== 'row') {
+      if (!ptitle) this.problem(`${pwhere}: has no title`);
+      else if (titles.has(ptitle)) this.problem(`${pwhere}: another panel has the same title`);
+      titles.add(ptitle);
+    }
+    this.checkVars(ptitle, pwhere);
+    if (typeof panel.repeat === 'string' && panel.repeat && !this.defined.has(panel.repeat)) {
+      this.problem(`${pwhere}: repeats over variable "${panel.repeat}", which the dashboard does not define`);
+    }
+    const panelDs = this.resolveDatasource(panel.datasource, pwhere);
+    for (const t of Array.isArray(panel.targets) ? panel.targets.filter(isObj) : []) this.checkTarget(t, panel, panelDs, pwhere);
+  }
+
+  checkTarget(t: Json, panel: Json, panelDs: KnownDatasource | undefined, pwhere: string): void {
+    const context = `${pwhere}, query ${str(t.refId) ?? '?'}`;
+    // A query naming its panel's datasource again is judged (and reported) with the panel.
+    const sameAsPanel = isObj(t.datasource) && isObj(panel.datasource) && t.datasource.uid === panel.datasource.uid && t.datasource.type === panel.datasource.type;
+    const ds = t.datasource !== undefined && !sameAsPanel ? this.resolveDatasource(t.datasource, context) : panelDs;
+    const expr = str(t.expr);
+    if (expr === undefined) return;
+    this.report.queries++;
+    this.checkVars(expr, context);
+    if (typeof t.legendFormat === 'string') this.checkVars(t.legendFormat, context);
+    if (!ds) {
+      if (t.datasource === undefined && panel.datasource === undefined) this.problem(`${context}: no datasource`);
+      return;
+    }
+    for (const msg of queryProblems(expr, ds.type, this.scope)) this.problem(`${context}: ${msg}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The `dashboards` section of a stack config, checked at load time (each problem with its JSON path)
+
+export interface ConfigProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+/** `dashboards.include` names dashboards of dashboards/; `dashboards.custom` uids, titles and panels. */
+export function dashboardConfigProblems(stack: Stack): ConfigProblem[] {
+  return [...includeProblems(stack), ...customDashboardProblems(stack)];
+}
+
+function includeProblems(stack: Stack): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  const available = DASHBOARDS.map((d) => `${d.uid} ("${d.title}")`).join(', ');
+  (stack.dashboards.include ?? []).forEach((name, i) => {
+    const def = findDashboard(name);
+    const path = ['dashboards', 'include', i];
+    if (!def) out.push({ path, message: `unknown dashboard "${name}"; expected the uid or title of a dashboard of dashboards/: ${available}` });
+    else if (seen.has(def.uid)) out.push({ path, message: `dashboard "${def.title}" is already listed at include[${seen.get(def.uid)}]` });
+    else seen.set(def.uid, i);
+  });
+  return out;
+}
+
+function customDashboardProblems(stack: Stack): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  // The selected dashboards of dashboards/ come first; a custom dashboard may reuse the uid of one left out.
+  const builtIn = includedDashboards(stack);
+  const uids = new Map(builtIn.map((d) => [d.uid, `dashboard "${d.title}" of dashboards/`]));
+  const titles = new Map(builtIn.map((d) => [d.title, `dashboard "${d.title}" of dashboards/`]));
+  const scope: QueryScope = { stack, provided: providedSeries(stack), samples: {} };
+  stack.dashboards.custom.forEach((d, i) => {
+    const where = ['dashboards', 'custom', i];
+    const uidOwner = uids.get(d.uid);
+    if (uidOwner) out.push({ path: [...where, 'uid'], message: `duplicate dashboard uid "${d.uid}" (already ${uidOwner}); expected a unique uid` });
+    else uids.set(d.uid, `dashboards.custom[${i}]`);
+    const titleOwner = titles.get(d.title);
+    if (titleOwner) out.push({ path: [...where, 'title'], message: `duplicate dashboard title "${d.title}" (already ${titleOwner}); expected a unique title` });
+    else titles.set(d.title, `dashboards.custom[${i}]`);
+    const panelTitles = new Set<string>();
+    d.panels.forEach((p, j) => {
+      const at = (...rest: Array<string | number>) => [...where, 'panels', j, ...rest];
+      const name = `dashboard "${d.title}": panel "${p.title}"`;
+      if (panelTitles.has(p.title)) out.push({ path: at('title'), message: `${name}: another panel of the dashboard has the same title; expected a unique title` });
+      panelTitles.add(p.title);
+      out.push(...configPanelProblems(p, stack, scope).map(([field, msg]) => ({ path: at(...field), message: `${name}: ${msg}` })));
+    });
+  });
+  return out;
+}
+
+/** [field path within the panel, message] pairs for one config panel. */
+function configPanelProblems(p: ConfigPanelConfig, stack: Stack, scope: QueryScope): Array<[string[], string]> {
+  if ((p.promql === undefined) === (p.logql === undefined)) return [[[], 'expected exactly one query: "promql" (Prometheus) or "logql" (Loki)']];
+  if (p.type === 'logs' && p.logql === undefined) return [[['promql'], 'a logs panel shows log lines; expected a "logql" query']];
+  const field = p.promql !== undefined ? 'promql' : 'logql';
+  const expr = (p.promql ?? p.logql)!;
+  const component = field === 'promql' ? 'prometheus' : 'loki';
+  if (!stack.components[component].enabled) return [[[field], `the stack does not run ${component} (components.${component}.enabled is false)`]];
+  const out: Array<[string[], string]> = [];
+  for (const name of variablesUsed(expr)) {
+    if (!BUILTIN_VARIABLES.has(name)) out.push([[field], `uses variable $${name}, which config dashboards do not define; expected only Grafana's built-ins such as $__rate_interval`]);
+  }
+  out.push(...queryProblems(expr, component, scope).map((m): [string[], string] => [[field], m]));
+  if (out.length === 0 && field === 'logql' && p.type !== 'logs' && !isLogQLMetricQuery(substituteVariables(expr, {}))) {
+    out.push([[field], `a ${p.type} panel draws numbers, but this LogQL returns log lines; expected a metric query such as sum(count_over_time(${expr} [$__interval])) or type "logs"`]);
+  }
+  return out;
 }
 
 /** Dashboard files under `<filesDir>/grafana/dashboards/`, sorted. */

@@ -78,7 +78,7 @@ export async function runChecks(stack: Stack, filesDir: string): Promise<CheckRe
       detail: [config.output, checked.note].filter(Boolean).join('\n'),
     });
     if (config.ok) results.push(...routeChecks(stack, amtool, checked.file));
-    if (checked.file !== amFile) fs.rmSync(path.dirname(checked.file), { recursive: true, force: true });
+    if (checked.file !== amFile) fs.rmSync(checked.file, { force: true });
   }
 
   for (const extra of extraChecks) results.push(...(await extra(stack, filesDir)));
@@ -136,8 +136,8 @@ function amtoolCompatibleCopy(amtool: Tool, file: string): { file: string; note?
   const version = /version (\d+)\.(\d+)/.exec(run(amtool, ['--version'], path.dirname(file)).output);
   const compatible = amtoolCompatibleText(text, version ? [Number(version[1]), Number(version[2])] : undefined);
   if (compatible === text) return { file };
-  const dir = fs.mkdtempSync(path.join(path.dirname(path.dirname(file)), '.amtool-'));
-  const copy = path.join(dir, 'alertmanager.yml');
+  // Next to the original, so the relative `templates:` paths still resolve.
+  const copy = path.join(path.dirname(file), `.amtool-${process.pid}.yml`);
   fs.writeFileSync(copy, compatible);
   return {
     file: copy,

@@ -7,8 +7,9 @@
  * `/etc/grafana/provisioning/datasources/x.yml`, `grafana/dashboards/a.json` → `/etc/grafana/dashboards/a.json`),
  * except the files listed in `NOT_UPLOADED` (Prometheus rule tests are for promtool only).
  */
-import type { ComponentName } from './schema';
+import type { ComponentName, Stack } from './schema';
 import { CONTAINER_PORTS } from './jobs';
+import { formatDuration, parseDuration } from './duration';
 
 export interface ComponentRuntime {
   /** Image repository; the tag comes from the stack config (`components.<name>.version`). */
@@ -135,4 +136,16 @@ export function memoryMiB(limit: string): number {
   const m = /^([0-9]+)(m|g)$/.exec(limit);
   if (!m) throw new Error(`not a memory limit: ${limit}`);
   return Number(m[1]) * (m[2] === 'g' ? 1024 : 1);
+}
+
+/**
+ * Prometheus' `--rules.alert.resend-delay`: half the evaluation interval, so every evaluation re-sends the firing
+ * alerts. Prometheus drops a batch when its notifier knows no Alertmanager yet (notifier/manager.go `sendAll`), and
+ * it learns them only at the first 5 s tick of its discovery manager (discovery/manager.go `updatert`), while the
+ * first rule evaluation can come sooner: with the default 1m, the first Watchdog arrived a minute late. Only
+ * Alertmanager sees the extra sends (it deduplicates them); `ValidUntil` stays 4 × the evaluation interval
+ * (rules/alerting.go `sendAlerts`).
+ */
+export function resendDelay(stack: Pick<Stack, 'prometheus'>): string {
+  return formatDuration(Math.max(1, Math.floor(parseDuration(stack.prometheus.evaluationInterval) / 2)));
 }

@@ -84,6 +84,18 @@ const component = (version: string, port: number, memory: string) =>
       .meta({ expected: 'a memory limit such as "512m" or "2g"' }),
   });
 
+/**
+ * The address users open a component's UI at, when it is not the published one (a reverse proxy, a DNS name):
+ * links in notifications (Slack `title_link`, Prometheus `generatorURL`) and Grafana's `root_url` use it.
+ * Without it, they use the published address, `http://<bindAddress>:<port>/`.
+ */
+const ExternalUrl = z
+  .string()
+  .url()
+  .regex(/^https?:\/\/[^/?#@]+(\/[^?#]*)?$/)
+  .meta({ expected: 'an http(s) URL without credentials, query or fragment, such as "https://monitoring.example.com/prometheus/"' });
+const withExternalUrl = { externalUrl: ExternalUrl.optional() };
+
 /** Pinned default versions. Change them here to upgrade every stack that does not override them. */
 export const DEFAULT_VERSIONS = {
   prometheus: 'v3.5.0',
@@ -95,9 +107,9 @@ export const DEFAULT_VERSIONS = {
 } as const;
 
 const Components = z.strictObject({
-  prometheus: component(DEFAULT_VERSIONS.prometheus, 9090, '2g').prefault({}),
-  alertmanager: component(DEFAULT_VERSIONS.alertmanager, 9093, '256m').prefault({}),
-  grafana: component(DEFAULT_VERSIONS.grafana, 3001, '512m').prefault({}),
+  prometheus: component(DEFAULT_VERSIONS.prometheus, 9090, '2g').extend(withExternalUrl).prefault({}),
+  alertmanager: component(DEFAULT_VERSIONS.alertmanager, 9093, '256m').extend(withExternalUrl).prefault({}),
+  grafana: component(DEFAULT_VERSIONS.grafana, 3001, '512m').extend(withExternalUrl).prefault({}),
   loki: component(DEFAULT_VERSIONS.loki, 3100, '1g').prefault({}),
   promtail: component(DEFAULT_VERSIONS.promtail, 9080, '256m')
     .extend({ publish: z.boolean().default(false) })
@@ -454,7 +466,62 @@ const Grafana = z.strictObject({
   adminUser: z.string().min(1).default('admin'),
   /** The admin password: a Pulumi secret; generated when that config key is absent. */
   adminPassword: SecretRef.default({ secret: 'grafanaAdminPassword' }),
-  rootUrl: z.string().url().optional(),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dashboards
+
+/** Grafana dashboard uid: stable across stacks (links and bookmarks use it). */
+const DashboardUid = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/)
+  .meta({ expected: 'a dashboard uid of 1-40 letters, digits, "-" or "_"' });
+
+/** A panel written in config: one query, drawn with the helpers of dashboards/lib.ts. */
+const ConfigPanel = z.strictObject({
+  /** Unique within its dashboard. */
+  title: z.string().min(1),
+  /** `timeseries` (lines), `bars` (counts over time), `stat` (one big number), `logs` (log lines, LogQL only). */
+  type: z.enum(['timeseries', 'bars', 'stat', 'logs']).default('timeseries'),
+  /** A PromQL query (Prometheus datasource). Exactly one of `promql` and `logql`. */
+  promql: z.string().min(1).optional(),
+  /** A LogQL query (Loki datasource). */
+  logql: z.string().min(1).optional(),
+  /** Grafana legend format, e.g. "{{job}} {{status}}". */
+  legend: z.string().optional(),
+  /** Grafana unit id, e.g. "short", "reqps", "s", "bytes", "percentunit". */
+  unit: z.string().min(1).optional(),
+  description: z.string().optional(),
+  /** Grid width (of 24) and height. */
+  width: z.number().int().min(1).max(24).optional(),
+  height: z.number().int().min(1).max(40).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+
+const ConfigDashboard = z.strictObject({
+  uid: DashboardUid,
+  title: z.string().min(1),
+  /** Grafana folder, also the directory under files/grafana/dashboards/. */
+  folder: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$/)
+    .default('Application')
+    .meta({ expected: 'a folder name of letters, digits, " ", "_" and "-"' }),
+  description: z.string().optional(),
+  tags: z.array(z.string().min(1)).default([]),
+  /** Laid out in order, left to right, row by row. */
+  panels: z.array(ConfigPanel).min(1),
+});
+
+const Dashboards = z.strictObject({
+  /**
+   * Dashboards of dashboards/ this stack gets, by uid or title. Absent: the default set (`DEFAULT_DASHBOARDS` in
+   * dashboards/index.ts); `[]`: none of them.
+   */
+  include: z.array(z.string().min(1)).optional(),
+  /** Dashboards written in config. */
+  custom: z.array(ConfigDashboard).default([]),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -473,6 +540,7 @@ export const StackSchema = z.strictObject({
   alertmanager: Alertmanager,
   logs: Logs.prefault({}),
   grafana: Grafana.prefault({}),
+  dashboards: Dashboards.prefault({}),
 });
 
 /** What a user writes (fields with defaults are optional). */
@@ -484,6 +552,8 @@ export type AlertSpecInput = z.input<typeof AlertSpec>;
 export type AlertSpecConfig = z.output<typeof AlertSpec>;
 export type ReceiverConfig = Stack['alertmanager']['receivers'][number];
 export type RouteConfig = RouteShape;
+export type ConfigDashboardConfig = Stack['dashboards']['custom'][number];
+export type ConfigPanelConfig = ConfigDashboardConfig['panels'][number];
 export type SecretRefValue = z.output<typeof SecretRef>;
 export type RuleSetName = (typeof RULE_SET_NAMES)[number];
 export type ComponentName = keyof Stack['components'];

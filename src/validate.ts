@@ -11,6 +11,7 @@ import { catalogAlertNames } from '../alert-rules/catalog';
 import { checkAlerts } from './validate-alerts';
 import { scrapeJobs } from './jobs';
 import { DOCKER_LOGS_JOB } from './render/promtail';
+import { dashboardConfigProblems } from './check-dashboards';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -166,6 +167,9 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     logJobs.add(s.job);
     checkLabelNames(s.labels, ['logs', 'sources', i, 'labels'], add);
   });
+
+  // Dashboards -----------------------------------------------------------------------------------------------------
+  for (const p of dashboardConfigProblems(stack)) add(p.path, p.message);
 
   return problems;
 }

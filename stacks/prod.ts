@@ -13,7 +13,8 @@ export default defineStack({
   bindAddress: '127.0.0.1',
   components: {
     prometheus: { memoryLimit: '4g' },
-    grafana: { memoryLimit: '1g' },
+    // Behind the reverse proxy: links in notifications and Grafana's own links use the public address.
+    grafana: { memoryLimit: '1g', externalUrl: 'https://monitoring.example.com/' },
     loki: { memoryLimit: '2g' },
     jaeger: { storage: 'badger', retention: '336h', memoryLimit: '2g' },
   },
@@ -85,6 +86,5 @@ export default defineStack({
   grafana: {
     adminUser: 'admin',
     adminPassword: { secret: 'grafanaAdminPassword' },
-    rootUrl: 'https://monitoring.example.com/',
   },
 });

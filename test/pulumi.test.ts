@@ -5,10 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { recordResources, resourceGraphJson, resourcesJson, RecordedResource, SECRET_MARKER } from '../src/resources';
+import { MOCK_GENERATED_PASSWORD, recordResources, resourceGraphJson, resourcesJson, RecordedResource, SECRET_MARKER } from '../src/resources';
 import { renderStack } from '../src/render';
 import { COMPONENT_NAMES, ComponentName, DEFAULT_VERSIONS, Stack } from '../src/schema';
-import { containerPathOf, RUNTIME, uploadsFor } from '../src/containers';
+import { containerPathOf, GRAFANA_ADMIN_PASSWORD_FILE, RUNTIME, uploadsFor } from '../src/containers';
+import { GRAFANA_PASSWORD_RESET } from '../src/pulumi/grafana-password';
+import { parseDuration } from '../src/duration';
 import { secretFile } from '../src/render/alertmanager';
 import { devInput, loadNamed, validate } from './helpers';
 
@@ -119,12 +121,23 @@ describe('dev stack under mocks', () => {
       '--storage.tsdb.retention.size=10GB',
       '--web.enable-lifecycle',
       '--enable-feature=exemplar-storage',
+      // dev publishes Prometheus on 127.0.0.1:9090 and evaluates every 15s.
+      '--web.external-url=http://127.0.0.1:9090/',
+      '--web.route-prefix=/',
+      '--rules.alert.resend-delay=7s500ms',
     ]);
     expect(container(rs, 'alertmanager').inputs.command).toEqual([
       '--config.file=/etc/alertmanager/alertmanager.yml',
       '--storage.path=/alertmanager',
       '--cluster.listen-address=',
+      '--web.external-url=http://127.0.0.1:9093/',
+      '--web.route-prefix=/',
     ]);
+  });
+
+  test('Prometheus is created after Alertmanager, so its first notifications find it', () => {
+    expect(container(rs, 'prometheus').options.dependsOn).toContain('alertmanager');
+    expect(container(rs, 'alertmanager').options.dependsOn).not.toContain('prometheus');
   });
 
   test("each container's uploads are exactly the synth files for it", () => {
@@ -166,6 +179,106 @@ describe('dev stack under mocks', () => {
     expect(json).toContain(`"content": "${SECRET_MARKER}"`);
     // A configured password means nothing is generated.
     expect(rs.some((r) => r.type === 'random:index/randomPassword:RandomPassword')).toBe(false);
+  });
+});
+
+const flag = (r: RecordedResource, name: string) =>
+  (r.inputs.command as string[]).find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+describe('external URLs (--web.external-url, Grafana root_url)', () => {
+  test('a configured public URL wins over the published address; unpublished without one: no flag', async () => {
+    const input = devInput();
+    input.components = {
+      prometheus: { externalUrl: 'https://mon.example.org/prometheus/' },
+      alertmanager: { publish: false },
+      grafana: { port: 3333 },
+    };
+    const rs = await recordResources(validate({ ...input, bindAddress: '0.0.0.0' }), withSecrets);
+    expect(flag(container(rs, 'prometheus'), 'web.external-url')).toBe('https://mon.example.org/prometheus/');
+    // The path prefix stays out of the routes: healthchecks and datasources keep using /.
+    expect(flag(container(rs, 'prometheus'), 'web.route-prefix')).toBe('/');
+    expect(flag(container(rs, 'alertmanager'), 'web.external-url')).toBeUndefined();
+    expect(flag(container(rs, 'alertmanager'), 'web.route-prefix')).toBeUndefined();
+    const ini = plainUploads(container(rs, 'grafana')).find((u) => u.file === '/etc/grafana/grafana.ini').content as string;
+    expect(ini).toMatch(/^root_url = http:\/\/127\.0\.0\.1:3333\/$/m);
+  });
+
+  test('the resend delay is below the evaluation interval, so each evaluation re-sends', async () => {
+    for (const evaluationInterval of ['1s', '15s', '1m']) {
+      const input = devInput();
+      input.prometheus = { ...input.prometheus, evaluationInterval };
+      const rs = await recordResources(validate(input), withSecrets);
+      const delay = parseDuration(flag(container(rs, 'prometheus'), 'rules.alert.resend-delay')!);
+      expect(delay).toBeGreaterThan(0);
+      expect(delay).toBeLessThan(parseDuration(evaluationInterval));
+    }
+  });
+});
+
+describe('Grafana admin password applied to the existing database', () => {
+  const job = (rs: RecordedResource[]) => containers(rs).find((r) => r.name === GRAFANA_PASSWORD_RESET)!;
+  let rs: RecordedResource[];
+  beforeAll(async () => {
+    rs = await recordResources(loadNamed('dev'), withSecrets);
+  });
+
+  test('a one-shot container of the pinned Grafana image, as Grafana\'s user, on Grafana\'s volume', () => {
+    const j = job(rs);
+    const grafana = container(rs, 'grafana');
+    expect(j).toBeDefined();
+    expect(j.inputs.image).toBe(grafana.inputs.image);
+    expect(j.inputs.user).toBe(RUNTIME.grafana.user);
+    expect(j.inputs).toMatchObject({ attach: true, mustRun: false, restart: 'no', entrypoints: ['/bin/sh', '-c'] });
+    const grafanaVolume = (grafana.inputs.volumes as any[]).find((v) => v.containerPath === RUNTIME.grafana.dataDir);
+    expect(j.inputs.volumes).toEqual([grafanaVolume]);
+    expect(j.inputs.capabilities).toEqual({ drops: ['ALL'] });
+  });
+
+  test("runs Grafana's reset-admin-password with the password on stdin from the 0400 secret file", () => {
+    const j = job(rs);
+    const script = (j.inputs.command as string[])[0];
+    expect(script).toMatch(/grafana cli --homepath "\$GF_PATHS_HOME" --config \/etc\/grafana\/grafana\.ini .*admin reset-admin-password --password-from-stdin < \/etc\/grafana\/secrets\/admin_password$/);
+    // It waits (bounded) for Grafana to have created its database.
+    expect(script).toMatch(/until wget -q -O \/dev\/null http:\/\/grafana:3000\/api\/health/);
+    const pw = (j.inputs.uploads as any[]).find((u) => isSecret(u.content));
+    expect(pw).toMatchObject({ file: GRAFANA_ADMIN_PASSWORD_FILE, owner: '472', group: '0', permissions: '0400' });
+    expect(pw.content.value).toBe(SECRETS.grafanaAdminPassword);
+    // The same grafana.ini as the server, so the CLI opens the same database.
+    expect(plainUploads(j)).toEqual(plainUploads(container(rs, 'grafana')).filter((u) => u.file === '/etc/grafana/grafana.ini'));
+    expect(j.inputs.envs).toBeUndefined();
+    expect(visibleStrings(j.inputs).join('\n')).not.toContain(SECRETS.grafanaAdminPassword);
+  });
+
+  test('runs after Grafana and the volume init; replaced (so run again) when the password or Grafana changes', async () => {
+    const j = job(rs);
+    expect(j.options).toMatchObject({ deleteBeforeReplace: true });
+    expect(j.options.dependsOn).toEqual(expect.arrayContaining(['grafana', 'volume-init']));
+    expect(j.options.replaceOnChanges).toEqual(expect.arrayContaining(['uploads', 'labels']));
+    expect(label(j, 'monitoring-stack.grafana-container')).toBe('grafana-id');
+
+    const changed = await recordResources(loadNamed('dev'), {
+      config: { ...SECRETS, grafanaAdminPassword: 'another-S3cret' },
+      secretKeys: Object.keys(SECRETS),
+    });
+    const secretOf = (r: RecordedResource) => (r.inputs.uploads as any[]).find((u) => isSecret(u.content)).content.value;
+    expect(secretOf(job(changed))).toBe('another-S3cret');
+    expect(secretOf(job(changed))).not.toBe(secretOf(j));
+  });
+
+  test('a generated password (no grafanaAdminPassword) is the one applied, so the output logs in after destroy → up', async () => {
+    const { grafanaAdminPassword: _omit, ...rest } = SECRETS;
+    const rs = await recordResources(loadNamed('dev'), { config: rest, secretKeys: Object.keys(rest) });
+    const password = rs.find((r) => r.type === 'random:index/randomPassword:RandomPassword')!;
+    const pw = (job(rs).inputs.uploads as any[]).find((u) => u.file === GRAFANA_ADMIN_PASSWORD_FILE);
+    expect(isSecret(pw.content)).toBe(true);
+    expect(pw.content.value).toBe(MOCK_GENERATED_PASSWORD);
+    expect(job(rs).options.dependsOn).toContain(password.name);
+  });
+
+  test('no job without Grafana', async () => {
+    const input = devInput();
+    input.components = { grafana: { enabled: false } };
+    expect(job(await recordResources(validate(input), withSecrets))).toBeUndefined();
   });
 });
 

@@ -3,11 +3,18 @@ import * as pulumi from '@pulumi/pulumi';
 import * as docker from '@pulumi/docker';
 import { RUNTIME, uidOf, gidOf } from '../containers';
 import { secretFile } from '../render/alertmanager';
+import { externalUrlFlags } from '../links';
+import type { Stack } from '../schema';
 import { componentContainer, DeployContext } from './common';
 
-export function alertmanagerCommand(): string[] {
+export function alertmanagerCommand(stack: Stack): string[] {
   const r = RUNTIME.alertmanager;
-  return [`--config.file=${r.configDir}/alertmanager.yml`, `--storage.path=${r.dataDir}`, '--cluster.listen-address='];
+  return [
+    `--config.file=${r.configDir}/alertmanager.yml`,
+    `--storage.path=${r.dataDir}`,
+    '--cluster.listen-address=',
+    ...externalUrlFlags(stack, 'alertmanager'),
+  ];
 }
 
 export function alertmanagerContainer(
@@ -19,7 +26,7 @@ export function alertmanagerContainer(
   return componentContainer(ctx, {
     component: 'alertmanager',
     image,
-    command: alertmanagerCommand(),
+    command: alertmanagerCommand(ctx.stack),
     secretUploads: Object.keys(secrets)
       .sort()
       .map((name) => ({

@@ -71,6 +71,8 @@ export interface ContainerSpec {
   extraPorts?: PortSpec[];
   hosts?: docker.types.input.ContainerHost[];
   capabilities?: docker.types.input.ContainerCapabilities;
+  /** Resources to create first, besides the volume init. */
+  dependsOn?: pulumi.Resource[];
 }
 
 /** The published ports of a component: its main port and any extra ones, all on `bindAddress`, if `publish`. */
@@ -129,7 +131,7 @@ export function componentContainer(ctx: DeployContext, spec: ContainerSpec): doc
       deleteBeforeReplace: true,
       // Docker cannot change a healthcheck in place.
       replaceOnChanges: ['healthcheck'],
-      dependsOn: ctx.volumeInit ? [ctx.volumeInit] : [],
+      dependsOn: [...(ctx.volumeInit ? [ctx.volumeInit] : []), ...(spec.dependsOn ?? [])],
     },
   );
 }

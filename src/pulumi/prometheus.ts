@@ -1,6 +1,7 @@
-/** Prometheus: the image's default flags kept, retention from the stack, `/-/reload` enabled. */
+/** Prometheus: the image's default flags kept, retention from the stack, `/-/reload` enabled, links and resends. */
 import * as docker from '@pulumi/docker';
-import { RUNTIME } from '../containers';
+import { RUNTIME, resendDelay } from '../containers';
+import { externalUrlFlags } from '../links';
 import { componentContainer, DeployContext } from './common';
 
 export function prometheusCommand(ctx: Pick<DeployContext, 'stack'>): string[] {
@@ -15,11 +16,15 @@ export function prometheusCommand(ctx: Pick<DeployContext, 'stack'>): string[] {
     '--web.enable-lifecycle',
     // Exemplars (trace ids on histogram samples) for the latency panels' links to Jaeger.
     '--enable-feature=exemplar-storage',
+    ...externalUrlFlags(ctx.stack, 'prometheus'),
+    `--rules.alert.resend-delay=${resendDelay(ctx.stack)}`,
   ];
 }
 
-export function prometheusContainer(ctx: DeployContext, image: docker.RemoteImage): docker.Container {
+/** `alertmanager`: created (and so started) first, so Prometheus' first notifications find it listening. */
+export function prometheusContainer(ctx: DeployContext, image: docker.RemoteImage, alertmanager?: docker.Container): docker.Container {
   return componentContainer(ctx, {
+    dependsOn: alertmanager ? [alertmanager] : [],
     component: 'prometheus',
     image,
     command: prometheusCommand(ctx),

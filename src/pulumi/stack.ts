@@ -16,6 +16,8 @@ import { grafanaContainer } from './grafana';
 import { lokiContainer } from './loki';
 import { promtailContainer } from './promtail';
 import { jaegerContainer } from './jaeger';
+import { grafanaPasswordReset } from './grafana-password';
+import { urlHost } from '../links';
 
 export const MONITORING_STACK_TYPE = 'monitoring-stack:index:MonitoringStack';
 
@@ -24,13 +26,6 @@ export interface MonitoringStackArgs {
   stack: Stack;
   /** Pulumi config to read secrets from; defaults to the project's. */
   config?: pulumi.Config;
-}
-
-/** Host address for URLs: a wildcard bind address is reachable as localhost. */
-function urlHost(bindAddress: string): string {
-  if (bindAddress === '0.0.0.0') return '127.0.0.1';
-  if (bindAddress === '::' || bindAddress === '[::]') return '[::1]';
-  return bindAddress.includes(':') && !bindAddress.startsWith('[') ? `[${bindAddress}]` : bindAddress;
 }
 
 export class MonitoringStack extends pulumi.ComponentResource {
@@ -67,12 +62,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
     ctx.volumeInit = volumeOwnership(ctx, images.prometheus!);
 
     const containers: Partial<Record<ComponentName, docker.Container>> = {};
-    containers.prometheus = prometheusContainer(ctx, images.prometheus!);
     if (images.alertmanager) containers.alertmanager = alertmanagerContainer(ctx, images.alertmanager, alertmanagerSecretValues);
+    containers.prometheus = prometheusContainer(ctx, images.prometheus!, containers.alertmanager);
     let adminPassword: pulumi.Output<string> | undefined;
     if (images.grafana) {
       adminPassword = grafanaAdminPassword(stack, this, config).password;
       containers.grafana = grafanaContainer(ctx, images.grafana, adminPassword);
+      grafanaPasswordReset(ctx, images.grafana, containers.grafana, adminPassword);
     }
     if (images.loki) containers.loki = lokiContainer(ctx, images.loki);
     if (images.promtail) containers.promtail = promtailContainer(ctx, images.promtail);

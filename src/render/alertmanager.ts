@@ -3,6 +3,7 @@
  * referenced by the `*_file` settings.
  */
 import type { ReceiverConfig, RouteConfig, SecretRefValue, Stack } from '../schema';
+import { NOTIFICATION_TEMPLATES_FILE, TEMPLATES, use } from './notification-templates';
 
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
 export const secretFile = (ref: SecretRefValue) => `${ALERTMANAGER_SECRETS_DIR}/${ref.secret}`;
@@ -12,6 +13,8 @@ export function alertmanagerConfig(stack: Stack): object {
   const r = am.route;
   return {
     global: { resolve_timeout: am.resolveTimeout },
+    // Relative to this file: /etc/alertmanager/templates/ in the container, next to it wherever it is checked.
+    templates: [NOTIFICATION_TEMPLATES_FILE],
     route: {
       receiver: r.receiver,
       group_by: r.groupBy,
@@ -59,6 +62,9 @@ function receiver(rc: ReceiverConfig): object {
             ...(e.authPassword ? { auth_password_file: secretFile(e.authPassword) } : {}),
             require_tls: e.requireTls,
             send_resolved: e.sendResolved,
+            headers: { Subject: use(TEMPLATES.title) },
+            html: use(TEMPLATES.emailHtml),
+            text: use(TEMPLATES.emailText),
           })),
         }
       : {}),
@@ -68,8 +74,9 @@ function receiver(rc: ReceiverConfig): object {
             api_url_file: secretFile(s.apiUrl),
             channel: s.channel,
             send_resolved: s.sendResolved,
-            title: '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }})',
-            text: '{{ range .Alerts }}*{{ .Labels.service }}*: {{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}',
+            // title_link stays Alertmanager's default: its --web.external-url.
+            title: use(TEMPLATES.title),
+            text: use(TEMPLATES.slackText),
           })),
         }
       : {}),

@@ -1,10 +1,12 @@
 /**
- * Grafana dashboards: the dashboards of dashboards/ built for the stack, as `grafana/dashboards/<Folder>/<uid>.json`,
+ * Grafana dashboards: the dashboards of dashboards/ the stack selects (`dashboards.include`, else the default set)
+ * and those its config writes (`dashboards.custom`), built for the stack, as `grafana/dashboards/<Folder>/<uid>.json`,
  * and the file provider that loads them (`grafana/provisioning/dashboards/dashboards.yml`), folders from the
  * directory structure. Pure and deterministic: keys sorted, 2-space indent, trailing newline.
  */
 import type { Stack } from '../schema';
-import { DASHBOARDS } from '../../dashboards';
+import { DASHBOARDS, DEFAULT_DASHBOARDS } from '../../dashboards';
+import { dashboardFromConfig, DashboardDefinition } from '../../dashboards/lib';
 import { GRAFANA_DASHBOARDS_DIR } from '../containers';
 import { toYaml } from '../yaml';
 
@@ -39,11 +41,27 @@ export interface BuiltDashboard {
   json: object;
 }
 
+/** The dashboard of dashboards/ that `name` (a uid or a title, as in `dashboards.include`) stands for. */
+export function findDashboard(name: string): DashboardDefinition | undefined {
+  return DASHBOARDS.find((d) => d.uid === name) ?? DASHBOARDS.find((d) => d.title === name);
+}
+
+/** The dashboards of dashboards/ the stack includes (`dashboards.include`, else the default set), in menu order. */
+export function includedDashboards(stack: Stack): DashboardDefinition[] {
+  const chosen = new Set((stack.dashboards.include ?? DEFAULT_DASHBOARDS).map(findDashboard));
+  return DASHBOARDS.filter((d) => chosen.has(d));
+}
+
+/** The included dashboards, then those of the stack's config, in config order. */
+export function selectedDashboards(stack: Stack): DashboardDefinition[] {
+  return [...includedDashboards(stack), ...stack.dashboards.custom.map(dashboardFromConfig)];
+}
+
 /** The stack's dashboards (those with something to show). */
 export function buildDashboards(stack: Stack): BuiltDashboard[] {
   if (!stack.components.grafana.enabled) return [];
   const out: BuiltDashboard[] = [];
-  for (const def of DASHBOARDS) {
+  for (const def of selectedDashboards(stack)) {
     const json = def.build(stack);
     if (!json) continue;
     out.push({ file: `${DASHBOARDS_DIR}/${def.folder}/${def.uid}.json`, folder: def.folder, uid: def.uid, title: def.title, json });

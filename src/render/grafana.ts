@@ -10,6 +10,7 @@ import type { Stack } from '../schema';
 import { AddressOf, CONTAINER_PORTS, dockerAddress } from '../jobs';
 import { DATASOURCE_UIDS, DatasourceName } from '../datasources';
 import { GRAFANA_CONFIG_DIR } from '../containers';
+import { externalUrl } from '../links';
 import { jaegerCorrelation, lokiCorrelation, prometheusCorrelation } from './correlation';
 
 export interface DatasourceContext {
@@ -92,11 +93,13 @@ export function datasourcesFile(stack: Stack, addressOf: AddressOf = dockerAddre
 /** grafana.ini: only what differs from Grafana's defaults or must never drift. */
 export function grafanaIni(stack: Stack, header?: string): string {
   const g = stack.grafana;
+  const grafanaUrl = externalUrl(stack, 'grafana');
   const settings = {
     paths: { provisioning: `${GRAFANA_CONFIG_DIR}/provisioning` },
     server: {
       http_port: CONTAINER_PORTS.grafana,
-      ...(g.rootUrl ? { root_url: g.rootUrl } : {}),
+      // Links Grafana builds (and the ones notifications carry) use the address users open it at.
+      ...(grafanaUrl ? { root_url: grafanaUrl } : {}),
     },
     // The password itself: GF_SECURITY_ADMIN_PASSWORD__FILE, set by the deployment to a secret file.
     security: {

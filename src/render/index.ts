@@ -10,6 +10,7 @@ import { externalLabels, prometheusConfig } from './prometheus';
 import { ruleFile } from './rules';
 import { ruleTestFile } from './rule-tests';
 import { alertmanagerConfig } from './alertmanager';
+import { NOTIFICATION_TEMPLATES_FILE, notificationTemplates } from './notification-templates';
 import { lokiConfig } from './loki';
 import { promtailConfig } from './promtail';
 import { jaegerConfig } from './jaeger';
@@ -41,6 +42,7 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   }
   if (stack.components.alertmanager.enabled) {
     files['alertmanager/alertmanager.yml'] = toYaml(alertmanagerConfig(stack), header);
+    files[`alertmanager/${NOTIFICATION_TEMPLATES_FILE}`] = notificationTemplates(stack, header);
   }
   // Loki, Promtail, Jaeger, Grafana: file names are the paths their containers read (see src/containers.ts).
   if (stack.components.loki.enabled) files['loki/loki.yaml'] = toYaml(lokiConfig(stack, addressOf), header);
