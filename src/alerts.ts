@@ -94,9 +94,8 @@ const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical:
 
 /** One rule per tier (by rising severity), or the spec itself at its one threshold. */
 function expandTiers(spec: AlertSpecConfig, thresholds: Partial<Record<Severity, number>> | undefined): AlertRule[] {
-  const { thresholds: _drop, ...rest } = spec as AlertSpecConfig & { thresholds?: unknown };
-  void _drop;
-  const base = rest as AlertSpecConfig;
+  // The rules carry one threshold each; the tiers list keeps them all.
+  const base = Object.fromEntries(Object.entries(spec).filter(([k]) => k !== 'thresholds')) as AlertSpecConfig;
   if (!thresholds || Object.keys(thresholds).length === 0) {
     if (!hasThreshold(base)) return [{ ...base, tiers: [{ severity: base.severity, threshold: 0 }] } as AlertRule];
     const threshold = (base as { threshold?: number }).threshold ?? 0; // only an increase alert may leave it out
