@@ -24,6 +24,8 @@ function stackWithDurations() {
     { kind: 'gauge', name: 'QueueDeep', jobs: ['api'], metric: 'queue_depth', threshold: 100, for: '90s' },
     { kind: 'increase', name: 'Crashes', jobs: ['api'], metric: 'crashes_total', threshold: 2, for: '1m30s', window: '90s' },
     { kind: 'latency', name: 'SlowLogin', jobs: ['api'], histogram: 'login_duration_seconds', threshold: 0.3, for: '30s', window: '2m' },
+    // A threshold below one event per step: its silent input must stay clearly below it (found by the property test).
+    { kind: 'increase', name: 'RareErrors', jobs: ['api'], metric: 'rare_errors_total', threshold: 0.01, for: '30s', window: '5m' },
   ];
   input.alerts.groups = { custom: { interval: '90s' } };
   return input;

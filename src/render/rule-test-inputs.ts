@@ -76,7 +76,7 @@ export function scenario(rule: Typed, base: Labels, target: Target, timing: { st
     case 'increase': {
       // A whole window of equal increments: increase() sees exactly perStep × steps per window.
       const perWindow = parseWindow(rule.window, timing.step);
-      const perStep = round(value / perWindow);
+      const perStep = sig(value / perWindow); // six digits: small thresholds (0.01 over 10 steps) stay apart
       const labels = { ...base, ...rule.sample };
       return { series: [{ series: seriesText(rule.metric, labels), values: counter(perStep) }], value: perStep * perWindow, labels };
     }
@@ -184,7 +184,8 @@ function anchored(re: string): RegExp {
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const sig = (v: number) => Number(v.toPrecision(6));
-const num = (v: number) => String(round(v));
+/** Callers round their values (3 decimals, or 6 significant digits); JS prints them so that promtool reads them back. */
+const num = (v: number) => String(v);
 const only = (o: Labels, keys: string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 
 function seriesText(metric: string, labels: Labels): string {
