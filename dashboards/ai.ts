@@ -63,6 +63,7 @@ export const ai: DashboardDefinition = {
       },
     ];
     return buildDashboard({
+      stack,
       uid: this.uid,
       title: this.title,
       description: `AI generation of the ${stack.name} stack: time, tokens, errors, cache.`,

@@ -13,6 +13,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import type { ConfigDashboardConfig, ConfigPanelConfig, Stack } from '../src/schema';
+import { mapQueryNames } from '../src/mapping';
 
 export type { Stack };
 export type Dashboard = dash.Dashboard;
@@ -277,6 +278,11 @@ export interface DashboardSpec {
   sections: Section[];
   refresh?: string;
   time?: { from: string; to: string };
+  /**
+   * The stack: its targets' metric mappings (scrapeTargets[].metrics) turn the logical names the panels query
+   * (`metric(family, name)`) into the names the exporters really use.
+   */
+  stack?: Stack;
 }
 
 /**
@@ -311,6 +317,7 @@ export function buildDashboard(spec: DashboardSpec): Dashboard | undefined {
     for (const panel of section.panels) {
       const built = panel.build();
       built.id = ++id;
+      if (spec.stack) mapPanelQueries(built, spec.stack);
       b.withPanel({ build: () => built });
     }
   }
@@ -355,6 +362,13 @@ function flow(panels: NonNullable<Dashboard['panels']>): NonNullable<Dashboard['
     if (x >= 24) newLine();
   }
   return panels;
+}
+
+/** Rewrites a panel's PromQL queries from logical metric names to the stack's exported ones (src/mapping.ts). */
+function mapPanelQueries(panel: dash.Panel, stack: Stack): void {
+  for (const t of (panel.targets ?? []) as Array<{ expr?: unknown; datasource?: common.DataSourceRef }>) {
+    if (typeof t.expr === 'string' && (t.datasource ?? panel.datasource)?.type === 'prometheus') t.expr = mapQueryNames(t.expr, stack);
+  }
 }
 
 /** `job="a"` or `job=~"a|b"` for the jobs' own series, in the order given. */

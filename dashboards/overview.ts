@@ -113,6 +113,7 @@ export const overview: DashboardDefinition = {
       },
     ];
     return buildDashboard({
+      stack,
       uid: this.uid,
       title: this.title,
       description: `Status, traffic, errors, latency and users of the ${stack.name} stack's targets.`,

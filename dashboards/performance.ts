@@ -114,6 +114,7 @@ export const performance: DashboardDefinition = {
       },
     ];
     return buildDashboard({
+      stack,
       uid: this.uid,
       title: this.title,
       description: `Latency, resources, caches and databases of the ${stack.name} stack's targets.`,

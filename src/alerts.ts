@@ -5,6 +5,7 @@
 import { AlertSpec, AlertSpecConfig, Stack } from './schema';
 import { CATALOG, CatalogAlert, CatalogGroup, Severity } from '../alert-rules/catalog';
 import { scrapeJobs } from './jobs';
+import { alertMapper } from './mapping';
 
 /** A spec whose threshold is settled: one number (kinds without thresholds are unchanged). */
 type Settled<T> = T extends { threshold?: number } ? Omit<T, 'threshold' | 'thresholds'> & { threshold: number } : T;
@@ -46,9 +47,11 @@ export function resolveAlerts(stack: Stack): RuleGroup[] {
   }
   const custom = stack.alerts.custom.filter((a) => a.enabled).flatMap((a) => expandTiers(a, 'thresholds' in a ? a.thresholds : undefined));
   if (custom.length) groups.set('custom', custom);
+  // Logical metric names become the names each job's exporter uses (scrapeTargets[].metrics; src/mapping.ts).
+  const mapped = alertMapper(stack);
   return GROUP_ORDER.filter((g) => groups.has(g)).map((g) => {
     const interval = stack.alerts.groups[g]?.interval;
-    return { name: g, ...(interval ? { interval } : {}), rules: groups.get(g)! };
+    return { name: g, ...(interval ? { interval } : {}), rules: groups.get(g)!.flatMap(mapped) };
   });
 }
 

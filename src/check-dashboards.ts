@@ -217,7 +217,7 @@ function promqlProblems(expr: string, concrete: string, provided: Map<string, st
     if (!metric || reported.has(metric)) continue;
     const jobs = provided.get(metric);
     const family = familyOf(metric);
-    const hint = family ? ` (it belongs to the "${family}" family: add "${family}" to a target's ruleSets)` : ' (not in any metric family of src/metrics.ts)';
+    const hint = family ? ` (it belongs to the "${family}" family: add "${family}" to a target's ruleSets)` : ' (not in any metric family of metrics/families.ts)';
     const selected = pinnedJobs(sel.matchers);
     if (!jobs) out.push(`queries ${metric}, which no configured scrape target provides${hint}`);
     else if (selected && !selected.some((j) => jobs.includes(j)))

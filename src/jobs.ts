@@ -1,5 +1,5 @@
 /** The scrape jobs of a stack: the user's targets plus a self-scrape job for every enabled component. */
-import { COMPONENT_NAMES, ComponentName, RuleSetName, Stack } from './schema';
+import { COMPONENT_NAMES, ComponentName, Stack } from './schema';
 
 /** Ports the components listen on inside their containers (host ports are configurable separately). */
 export const CONTAINER_PORTS = {
@@ -28,7 +28,8 @@ export interface ScrapeJob {
   timeout?: string;
   labels: Record<string, string>;
   dropMetrics: string[];
-  ruleSets: RuleSetName[];
+  /** Metric families (built-in or the stack's own). */
+  ruleSets: string[];
   /** Set for a component's self-scrape job. */
   component?: ComponentName;
 }

@@ -131,7 +131,7 @@ function schemaProblems(errors: ErrorObject[], source: string): Problem[] {
         break;
       case 'type':
         if (parent.secretRef && typeof err.data === 'string') {
-          message = `a literal secret is not allowed here; expected ${expected}, and the value itself in Pulumi secret config (pulumi config set --secret <name> ...)`;
+          message = `a literal secret is not allowed here; expected ${expected}, and the value itself in Pulumi secret config (npm run secrets -- --stack <stack> set <name>)`;
         } else {
           message = `expected ${expected ?? (err.params as { type: string }).type}, got ${describe(err.data)}`;
         }

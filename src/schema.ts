@@ -5,6 +5,7 @@
  * Defaults live here and only here (zod `.default()` → JSON Schema `default` → ajv `useDefaults`).
  */
 import { z } from 'zod';
+import { METRIC_FAMILIES } from '../metrics/families';
 
 /** Prometheus duration, e.g. "30s", "5m", "1h30m". Milliseconds allowed; no spaces, no decimals. */
 export const DURATION_PATTERN = '^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$';
@@ -137,18 +138,44 @@ const PrometheusSettings = z.strictObject({
   externalLabels: Labels.default({}),
 });
 
-/** Names of the metric families a scrape target can provide; each has a rule set of the same name. */
-export const RULE_SET_NAMES = [
-  'http',
-  'ai',
-  'database',
-  'cache',
-  'websocket',
-  'system',
-  'redis',
-  'postgres',
-] as const;
-export const RuleSetName = z.enum(RULE_SET_NAMES);
+/** The built-in metric families (metrics/families.ts); each has a catalog rule set of the same name. */
+export const RULE_SET_NAMES = Object.keys(METRIC_FAMILIES) as Array<keyof typeof METRIC_FAMILIES>;
+export const RuleSetName = z.enum(RULE_SET_NAMES as [keyof typeof METRIC_FAMILIES, ...Array<keyof typeof METRIC_FAMILIES>]);
+/** A family of the stack's own (`metricFamilies`). */
+const OwnFamilyName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/)
+  .max(63)
+  .meta({ expected: 'a family name of lowercase letters, digits and "_", e.g. "chat"' });
+/** A built-in family or one the stack declares in `metricFamilies`. */
+const FamilyName = z.union([RuleSetName, OwnFamilyName]);
+
+/** One metric of a family the stack declares (names as the exporter exports them; histograms by base name). */
+const FamilyMetric = z.strictObject({
+  type: z.enum(['counter', 'gauge', 'histogram']),
+  help: z.string().default(''),
+  /** Label names the series carry (besides job, instance and the target's labels). */
+  labels: z.array(LabelName).default([]),
+  /** Histogram bucket boundaries, ascending (histograms only). */
+  buckets: z.array(z.number()).min(1).optional(),
+});
+
+/** A metric family declared in the stack config, for `ruleSets`, custom alerts and panels. */
+const MetricFamily = z.strictObject({
+  metrics: z.record(MetricName, FamilyMetric),
+});
+
+/**
+ * How one target exports one family: everything not mentioned is exported under the family's own name.
+ *   names:  family metric name → exported metric name (histograms by base name)
+ *   labels: family label name → exported label name
+ *   values: family label name → { family value or matcher pattern (e.g. "5..") → exported value (e.g. "5xx") }
+ */
+const FamilyMapping = z.strictObject({
+  names: z.record(MetricName, MetricName).default({}),
+  labels: z.record(LabelName, LabelName).default({}),
+  values: z.record(LabelName, z.record(z.string().min(1), z.string().min(1))).default({}),
+});
 
 const ScrapeTarget = z.strictObject({
   job: Identifier,
@@ -171,7 +198,9 @@ const ScrapeTarget = z.strictObject({
   /** Metric names (regular expressions, anchored) dropped at scrape time. */
   dropMetrics: z.array(z.string().min(1)).default([]),
   /** Metric families this target exports; the matching catalog rule sets watch it. */
-  ruleSets: z.array(RuleSetName).default([]),
+  ruleSets: z.array(FamilyName).default([]),
+  /** Per family, the names, label names and label values this target's exporter really uses. */
+  metrics: z.record(FamilyName, FamilyMapping).default({}),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -384,27 +413,44 @@ const RootRoute = z.strictObject({
   routes: z.array(ChildRoute).default([]),
 });
 
+/**
+ * A secret in a receiver. The name is checked in validate.ts (checkReceiverSecrets), not here, so that a URL or
+ * password pasted where the name belongs gets a precise message and is never echoed back.
+ */
+export const ReceiverSecret = z
+  .strictObject({ secret: z.string().describe('the name of a Pulumi secret config key (letters, digits, "_" and "-"), never the secret itself') })
+  .meta({ secretRef: true, expected: 'a secret reference { secret: "<name>" } naming a Pulumi secret config key' });
+
+/**
+ * Every URL a receiver sends to: a secret reference, or a plain string only for an internal URL (no user:pass@, no
+ * query string, no token-bearing service; src/credential-urls.ts). validate.ts finds every field of this type in
+ * every receiver type (receiverSecretFields), so a new receiver type with a URL gets the rule by using it.
+ */
+export const ReceiverUrl = z.union([
+  ReceiverSecret,
+  z.string().meta({ expected: 'a plain http(s) URL of an internal endpoint' }),
+]);
+
 const EmailConfig = z.strictObject({
   to: z.string().min(3),
   from: z.string().min(3),
   /** SMTP server as host:port. */
   smarthost: z.string().regex(/^[A-Za-z0-9.\-_]+:[0-9]{1,5}$/).meta({ expected: 'a "host:port" SMTP server' }),
   authUsername: z.string().optional(),
-  authPassword: SecretRef.optional(),
+  authPassword: ReceiverSecret.optional(),
   requireTls: z.boolean().default(true),
   sendResolved: z.boolean().default(true),
 });
 
 const SlackConfig = z.strictObject({
   /** Slack incoming-webhook URL: a credential, so only a secret reference. */
-  apiUrl: SecretRef,
+  apiUrl: ReceiverSecret,
   channel: z.string().min(1),
   sendResolved: z.boolean().default(true),
 });
 
 const WebhookConfig = z.strictObject({
-  /** A secret reference (for URLs that carry a token) or a plain URL of an internal endpoint. */
-  url: z.union([SecretRef, z.string().url()]),
+  url: ReceiverUrl,
   sendResolved: z.boolean().default(true),
   maxAlerts: z.number().int().min(0).default(0),
 });
@@ -415,6 +461,30 @@ const Receiver = z.strictObject({
   slack: z.array(SlackConfig).default([]),
   webhook: z.array(WebhookConfig).default([]),
 });
+
+/** The schema inside optional/default/array wrappers. */
+const unwrapped = (s: z.ZodType): z.ZodType => {
+  const def = (s as any)._zod.def;
+  return def.innerType ? unwrapped(def.innerType) : def.type === 'array' ? unwrapped(def.element) : s;
+};
+
+/**
+ * Per receiver type (email, slack, webhook, …), its fields holding a ReceiverSecret or a ReceiverUrl, read off the
+ * schema so that validate.ts checks every one of them, including those of receiver types added later.
+ */
+export function receiverSecretFields(): Record<string, { secretOnly: string[]; url: string[] }> {
+  const out: Record<string, { secretOnly: string[]; url: string[] }> = {};
+  for (const [type, field] of Object.entries(Receiver.shape)) {
+    const config = unwrapped(field);
+    if (!(config instanceof z.ZodObject)) continue;
+    const fields = Object.entries(config.shape as Record<string, z.ZodType>).map(([name, f]) => [name, unwrapped(f)] as const);
+    out[type] = {
+      secretOnly: fields.filter(([, f]) => f === ReceiverSecret).map(([name]) => name),
+      url: fields.filter(([, f]) => f === ReceiverUrl).map(([name]) => name),
+    };
+  }
+  return out;
+}
 
 const InhibitRule = z.strictObject({
   sourceMatchers: z.array(Matcher).min(1),
@@ -535,6 +605,8 @@ export const StackSchema = z.strictObject({
   bindAddress: HostAddress.default('127.0.0.1'),
   components: Components.prefault({}),
   prometheus: PrometheusSettings.prefault({}),
+  /** Metric families of this stack's own applications, beside the built-in ones of metrics/families.ts. */
+  metricFamilies: z.record(OwnFamilyName, MetricFamily).default({}),
   scrapeTargets: z.array(ScrapeTarget).default([]),
   alerts: Alerts.prefault({}),
   alertmanager: Alertmanager,
@@ -556,6 +628,8 @@ export type ConfigDashboardConfig = Stack['dashboards']['custom'][number];
 export type ConfigPanelConfig = ConfigDashboardConfig['panels'][number];
 export type SecretRefValue = z.output<typeof SecretRef>;
 export type RuleSetName = (typeof RULE_SET_NAMES)[number];
+export type FamilyMappingConfig = z.output<typeof FamilyMapping>;
+export type MetricFamilyConfig = z.output<typeof MetricFamily>;
 export type ComponentName = keyof Stack['components'];
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'];
 

@@ -2,7 +2,7 @@
 import type { Stack } from './schema';
 import { renderStack, RenderOptions } from './render';
 import { validateStack } from './load';
-import { writeTree } from './output';
+import { writeTree, WriteOptions } from './output';
 
 /** All synth output, keyed by path relative to the output directory. */
 export function synthesize(stack: Stack, options: RenderOptions = {}): Record<string, string> {
@@ -12,11 +12,16 @@ export function synthesize(stack: Stack, options: RenderOptions = {}): Record<st
 
 /**
  * Validate, render, then write: the order that guarantees bad input writes nothing (validation and rendering
- * finish in memory before the first byte lands, and the write itself is one rename).
+ * finish in memory before the first byte lands; the write then swaps in the complete output, see output.ts).
  */
-export function synthToDirectory(input: unknown, source: string, outDir: string): { stack: Stack; files: Record<string, string> } {
+export function synthToDirectory(
+  input: unknown,
+  source: string,
+  outDir: string,
+  options: WriteOptions = {},
+): { stack: Stack; files: Record<string, string> } {
   const stack = validateStack(input, source);
   const files = synthesize(stack);
-  writeTree(outDir, files);
+  writeTree(outDir, files, options);
   return { stack, files };
 }

@@ -4,6 +4,7 @@
  */
 import type { Stack, RouteConfig } from './schema';
 import { COMPONENT_NAMES } from './schema';
+import { checkReceiverSecrets } from './receiver-secrets';
 import { jsonPath, Problem } from './errors';
 import { parseMatcher, parsePromQL, referencedJobs } from './promql';
 import { parseDuration } from './duration';
@@ -12,6 +13,7 @@ import { checkAlerts } from './validate-alerts';
 import { scrapeJobs } from './jobs';
 import { DOCKER_LOGS_JOB } from './render/promtail';
 import { dashboardConfigProblems } from './check-dashboards';
+import { checkMappings } from './mapping';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -57,6 +59,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     });
     if (new Set(t.ruleSets).size !== t.ruleSets.length) add(['scrapeTargets', i, 'ruleSets'], 'a rule set is listed twice');
   });
+  checkMappings(stack, add);
   const scraped = new Set(scrapeJobs(stack).map((j) => j.job));
 
   // Alerts ---------------------------------------------------------------------------------------------------------
@@ -137,6 +140,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     if (name !== undefined && !receivers.has(name))
       add(parts, `unknown receiver "${name}"; expected one of: ${[...receivers].join(', ')}`);
   };
+  am.receivers.forEach((r, i) => checkReceiverSecrets(r, ['alertmanager', 'receivers', i], source, add));
   checkReceiver(am.route.receiver, ['alertmanager', 'route', 'receiver']);
   checkLabelList(am.route.groupBy, ['alertmanager', 'route', 'groupBy'], add);
   const walk = (routes: RouteConfig[], parts: Array<string | number>) =>

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { ConfigError } from '../src/errors';
+import { buildJsonSchema, receiverSecretFields } from '../src/schema';
+import { TOKEN_BEARING_HOSTS } from '../src/credential-urls';
 import { devInput, runCli, tmpDir, validate } from './helpers';
 
 /** The problems of an input, as the CLI prints them. */
@@ -171,11 +173,77 @@ describe('bad input is rejected with a JSON path and what was expected', () => {
   });
 });
 
+describe('a receiver URL that can carry a credential is a secret reference only', () => {
+  const withWebhookUrl = (url: unknown) => mutate((c) => (c.alertmanager.receivers[2].webhook = [{ url }]));
+  const WHERE = '$.alertmanager.receivers[2].webhook[0].url';
+  // test.yaml is not under stacks/, so the Pulumi stack is a placeholder.
+  const HOW = `write { secret: "deadmanUrl" } here and store the URL under that name with: pulumi config set --stack <stack> --secret deadmanUrl '<the URL>'`;
+  const SECRET_PART = 'T0AAA-B0BBB-XyZsecret';
+
+  test.each([
+    ['Slack incoming webhook', `https://hooks.slack.com/services/${SECRET_PART}`, 'this is a Slack incoming webhook URL, which is itself the credential'],
+    ['Teams incoming webhook', `https://contoso.webhook.office.com/webhookb2/${SECRET_PART}`, 'this is a Microsoft Teams incoming webhook URL, which is itself the credential'],
+    ['Discord webhook', `https://discord.com/api/webhooks/${SECRET_PART}`, 'this is a Discord webhook URL, which is itself the credential'],
+    ['user:pass@', `https://alerts:${SECRET_PART}@relay.example.com/hook`, 'the URL carries a user name or password (user:pass@)'],
+    ['?token=', `http://alert-relay:8080/alerts?token=${SECRET_PART}`, 'the URL has a query string, which can carry a token (?token=…)'],
+  ])('%s as a plain string is rejected, saying how to make it a secret, without repeating it', (_what, url, reason) => {
+    const p = problems(withWebhookUrl(url));
+    expect(p).toEqual([`${WHERE}: ${reason}; a URL that can carry a credential is kept as a Pulumi secret: ${HOW}`]);
+    expect(p.join('\n')).not.toContain(SECRET_PART);
+  });
+
+  test('every listed token-bearing service is rejected, and so are its subdomains', () => {
+    for (const { host } of TOKEN_BEARING_HOSTS) {
+      for (const h of [host, `eu.${host}`]) expect(problems(withWebhookUrl(`https://${h}/x`))).toEqual([expect.stringMatching(/which is itself the credential/)]);
+    }
+  });
+
+  test('a plain internal URL is accepted as a string', () => {
+    expect(problems(withWebhookUrl('http://alert-relay:8080/alerts'))).toEqual([]);
+    expect(problems(withWebhookUrl('https://relay.internal/hooks/alerts'))).toEqual([]);
+  });
+
+  test('a string that is not an http(s) URL', () => {
+    expect(problems(withWebhookUrl('relay:8080/alerts'))).toEqual([
+      `${WHERE}: the scheme "relay:" is not http: or https:; expected a plain http(s) URL of an internal endpoint such as "http://alert-relay:8080/alerts", or a secret reference { secret: "deadmanUrl" }`,
+    ]);
+  });
+
+  test('a URL where the secret NAME belongs: one message that says so, without the URL', () => {
+    const url = `https://hooks.slack.com/services/${SECRET_PART}`;
+    const expected =
+      '{ secret: … } takes the name of a Pulumi secret (letters, digits, "_" and "-", starting with a letter), not the URL itself; ' +
+      `write { secret: "deadmanUrl" } and store the value under that name with: pulumi config set --stack <stack> --secret deadmanUrl '<the URL>'`;
+    expect(problems(withWebhookUrl({ secret: url }))).toEqual([`${WHERE}.secret: ${expected}`]);
+    // Secret-only fields get the same message.
+    const slack = problems(mutate((c) => (c.alertmanager.receivers[1].slack[0].apiUrl = { secret: url })));
+    expect(slack).toEqual([`$.alertmanager.receivers[1].slack[0].apiUrl.secret: ${expected.replace(/deadmanUrl/g, 'teamSlackApiUrl')}`]);
+    expect(problems(withWebhookUrl({ secret: 'pagerWebhookUrl' }))).toEqual([]);
+  });
+
+  test('every URL field of every receiver type is a secret or a checked URL', () => {
+    // Read from the JSON Schema, the form users see: a new receiver type with a URL field fails here until it uses
+    // ReceiverUrl or ReceiverSecret (src/schema.ts).
+    const schema = buildJsonSchema() as any;
+    const receiver = schema.properties.alertmanager.properties.receivers.items.properties;
+    const checked = receiverSecretFields();
+    const types = Object.keys(receiver).filter((t) => receiver[t].type === 'array');
+    expect(types).toEqual(Object.keys(checked));
+    for (const type of types) {
+      const urlFields = Object.keys(receiver[type].items.properties).filter((f) => /url/i.test(f));
+      expect(urlFields.filter((f) => ![...checked[type].url, ...checked[type].secretOnly].includes(f))).toEqual([]);
+    }
+    expect(checked.webhook.url).toEqual(['url']);
+  });
+});
+
 describe('the CLI on bad input', () => {
   const cases: Array<[string, (c: any) => void, RegExp]> = [
     ['unknown field', (c) => (c.prometheus.retention = '15d'), /: \$\.prometheus\.retention: unknown field "retention"/],
     ['duration', (c) => (c.prometheus.scrapeInterval = '5 minutes'), /: \$\.prometheus\.scrapeInterval: "5 minutes" is not valid/],
     ['literal secret', (c) => (c.alertmanager.receivers[1].slack[0].apiUrl = 'https://hooks.slack.com/services/T000/B000/XXXX'), /: \$\.alertmanager\.receivers\[1\]\.slack\[0\]\.apiUrl: a literal secret is not allowed here/],
+    ['Slack hook as a plain webhook URL', (c) => (c.alertmanager.receivers[2].webhook = [{ url: 'https://hooks.slack.com/services/T000/B000/XXXX' }]), /: \$\.alertmanager\.receivers\[2\]\.webhook\[0\]\.url: this is a Slack incoming webhook URL/],
+    ['a URL as a secret name', (c) => (c.alertmanager.receivers[2].webhook = [{ url: { secret: 'https://hooks.slack.com/services/T000/B000/XXXX' } }]), /: \$\.alertmanager\.receivers\[2\]\.webhook\[0\]\.url\.secret: \{ secret: … \} takes the name of a Pulumi secret/],
   ];
 
   test.each(cases)('%s: exit 2, "<file>: <path>: <message>", no output directory, no stack trace', (_name, fn, line) => {

@@ -297,7 +297,7 @@ describe('Grafana admin password absent', () => {
 describe('missing secrets', () => {
   test('fail before any container, naming the command that sets them', async () => {
     await expect(recordResources(loadNamed('dev'), { placeholderSecrets: false })).rejects.toThrow(
-      /pulumi config set --secret slackWebhookUrl <value>\n\s+pulumi config set --secret smtpPassword <value>/,
+      /npm run secrets -- --stack dev set slackWebhookUrl .*\n\s+npm run secrets -- --stack dev set smtpPassword /,
     );
   });
 });

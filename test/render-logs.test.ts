@@ -36,6 +36,15 @@ describe('loki', () => {
     expect(c.limits_config.allow_structured_metadata).toBe(true);
   });
 
+  // Keys per Loki v3.7.2 docs/sources/shared/configuration.md (`query_range`, `embedded_cache`): `cache_results`
+  // defaults to false, and without it range-query results are never cached (queryrange/roundtrip.go:152).
+  test('range-query results are cached in the embedded cache', () => {
+    expect(cfg.query_range).toEqual({
+      cache_results: true,
+      results_cache: { cache: { embedded_cache: { enabled: true, max_size_mb: 100 } } },
+    });
+  });
+
   test('is rendered as loki/loki.yaml, and not when Loki is disabled', () => {
     expect(parseYaml(renderStack(dev)['loki/loki.yaml'])).toEqual(cfg);
     const input = devInput();

@@ -13,7 +13,7 @@
 import * as http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createMetrics, DemoMetrics, Dependency, DEPENDENCIES, EXPORTER_FAMILIES, ExporterFamily } from './metrics';
+import { createMetrics, DemoMetrics, Dependency, DEPENDENCIES, EXPORTER_FAMILIES, ExporterFamily, MetricsOptions } from './metrics';
 import { JsonLogs, Level, RequestExtra } from './logs';
 import { applyFaults, Faults, MAX_LATENCY_MS, NO_FAULTS } from './faults';
 
@@ -26,6 +26,8 @@ export interface DemoAppOptions {
   rps?: number;
   /** Also serve the simulated exporters' /metrics on these ports (like redis_exporter on 9121). */
   exporterPorts?: Partial<Record<'redis' | 'postgres', number>>;
+  /** Per family, the names, labels and values to export under (see stack-config.ts); default: the family's own. */
+  mappings?: MetricsOptions['mappings'];
 }
 
 export interface DemoApp {
@@ -66,7 +68,7 @@ interface Outcome {
 
 export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   const logs = new JsonLogs(options.logDir);
-  const metrics = createMetrics({ diskPath: options.logDir });
+  const metrics = createMetrics({ diskPath: options.logDir, mappings: options.mappings });
   const rps = Math.min(Math.max(options.rps ?? 5, 0), MAX_RPS);
   let faults: Faults = NO_FAULTS;
   const { counter, gauge, histogram } = metrics;

@@ -1,14 +1,16 @@
 /**
  * The seed metric catalog, exported with prom-client. Every metric (name, type, help, labels, buckets) comes from
- * src/metrics.ts, the definitions the alert catalog and the dashboards read too, so whatever they query, the demo
- * app exports. The app serves the http, ai, database, cache, websocket and system families on /metrics; the redis
- * and postgres families are simulated exporters (like redis_exporter and postgres_exporter) with registries of
- * their own.
+ * metrics/families.ts, the definitions the alert catalog and the dashboards read too, so whatever they query, the
+ * demo app exports. The app serves the http, ai, database, cache, websocket and system families on /metrics; the
+ * redis and postgres families are simulated exporters (like redis_exporter and postgres_exporter) with registries of
+ * their own. Given a stack's mappings (scrapeTargets[].metrics), it exports each family under the mapped metric
+ * names, label names and label values instead, as a differently named application would.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { FamilyMetricName, METRIC_FAMILIES, MetricDef } from '../../src/metrics';
+import { mapSample, Mapping } from '../../src/mapping';
 import type { RuleSetName } from '../../src/schema';
 
 /** Dependencies the app talks to; each can be taken down by fault injection. */
@@ -22,28 +24,47 @@ export type ExporterFamily = (typeof EXPORTER_FAMILIES)[number];
 
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
-function register(registry: Registry, defs: Record<string, MetricDef>, into: Map<string, AnyMetric>): void {
+/** Registers a family's metrics under their exported names; `into` keys them by logical name. */
+function register(registry: Registry, defs: Record<string, MetricDef>, map: Mapping | undefined, into: Map<string, AnyMetric>): void {
   for (const [name, def] of Object.entries(defs)) {
-    const common = { name, help: def.help, labelNames: [...def.labels], registers: [registry] };
+    const labelNames = def.labels.map((l) => map?.labels[l] ?? l);
+    const common = { name: map?.names[name] ?? name, help: def.help, labelNames, registers: [registry] };
     const m =
       def.type === 'counter'
         ? new Counter(common)
         : def.type === 'gauge'
           ? new Gauge(common)
           : new Histogram({ ...common, buckets: [...(def.buckets ?? [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])] });
-    into.set(name, m);
+    into.set(name, map ? mapped(m, map) : m);
   }
 }
 
-export function createMetrics(opts: { diskPath: string }) {
+/** The metric with `labels({...})` taking logical label names and values, as the app's code writes them. */
+function mapped<T extends AnyMetric>(metric: T, map: Mapping): T {
+  return new Proxy(metric, {
+    get(target, prop) {
+      if (prop === 'labels') return (labels: Record<string, string>) => target.labels(mapSample(map, labels));
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+export interface MetricsOptions {
+  diskPath: string;
+  /** Per family, how to export it (a stack's scrapeTargets[].metrics entry); absent: the family's own names. */
+  mappings?: Partial<Record<RuleSetName, Mapping>>;
+}
+
+export function createMetrics(opts: MetricsOptions) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const all = new Map<string, AnyMetric>();
-  for (const family of APP_FAMILIES) register(registry, METRIC_FAMILIES[family], all);
+  for (const family of APP_FAMILIES) register(registry, METRIC_FAMILIES[family], opts.mappings?.[family], all);
   const exporters = {} as Record<ExporterFamily, Registry>;
   for (const family of EXPORTER_FAMILIES) {
     exporters[family] = new Registry();
-    register(exporters[family], METRIC_FAMILIES[family], all);
+    register(exporters[family], METRIC_FAMILIES[family], opts.mappings?.[family], all);
   }
 
   /** Typed access by family and name; the name is checked at compile time, the type at run time. */

@@ -4,10 +4,11 @@ import { ConfigError, formatProblem } from '../errors';
 
 export const EXIT_BAD_INPUT = 2;
 
-export function parseCommandLine<T extends Record<string, { type: 'string' | 'boolean' }>>(usage: string, options: T) {
+export function parseCommandLine<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>(usage: string, options: T) {
   try {
     return parseArgs({ args: process.argv.slice(2), options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values as {
-      [K in keyof T]?: T[K]['type'] extends 'string' ? string : boolean;
+      // A repeatable flag (`multiple: true`, e.g. --metrics) gives every value given, in order.
+      [K in keyof T]?: T[K]['type'] extends 'string' ? (T[K]['multiple'] extends true ? string[] : string) : boolean;
     } & { help?: boolean };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\nusage: ${usage}\n`);

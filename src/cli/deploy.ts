@@ -85,6 +85,24 @@ export async function dockerProblem(env: NodeJS.ProcessEnv = process.env): Promi
 
 export const BACKEND_DIR = path.join(REPO_ROOT, '.pulumi-state');
 
+/** Points `env` at the project's backend (`.pulumi-state/`) unless PULUMI_BACKEND_URL is set; returns the URL. */
+export function useProjectBackend(env: NodeJS.ProcessEnv): string {
+  if (!env.PULUMI_BACKEND_URL) {
+    fs.mkdirSync(BACKEND_DIR, { recursive: true });
+    env.PULUMI_BACKEND_URL = `file://${BACKEND_DIR}`;
+  }
+  return env.PULUMI_BACKEND_URL;
+}
+
+/** Pulumi needs the passphrase of file and S3 backends; without a terminal it cannot ask for it. */
+export function passphraseProblem(env: NodeJS.ProcessEnv, terminal: boolean): string | undefined {
+  if (env.PULUMI_CONFIG_PASSPHRASE || env.PULUMI_CONFIG_PASSPHRASE_FILE || terminal || env.PULUMI_BACKEND_URL?.startsWith('https://')) return undefined;
+  return (
+    'Passphrase: the local backend encrypts secrets with a passphrase, and there is no terminal to ask for it.\n' +
+    "  export PULUMI_CONFIG_PASSPHRASE=...  (or PULUMI_CONFIG_PASSPHRASE_FILE=<file>); keep it: it decrypts the stack's secrets."
+  );
+}
+
 function parse(argv: string[]): { command: Command; stack: string; passthrough: string[] } {
   const [command, ...rest] = argv;
   if (!command || !(command in COMMANDS)) throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}`);
@@ -119,21 +137,14 @@ async function main(): Promise<number> {
   if (!pulumi) problems.push(`Pulumi CLI: "pulumi" is not on PATH.\n  ${PULUMI_INSTALL_HELP}`);
   const docker = await dockerProblem(env);
   if (docker) problems.push(docker);
-  if (!env.PULUMI_CONFIG_PASSPHRASE && !env.PULUMI_CONFIG_PASSPHRASE_FILE && !process.stdin.isTTY && !env.PULUMI_BACKEND_URL?.startsWith('https://')) {
-    problems.push(
-      'Passphrase: the local backend encrypts secrets with a passphrase, and there is no terminal to ask for it.\n' +
-        '  export PULUMI_CONFIG_PASSPHRASE=...  (or PULUMI_CONFIG_PASSPHRASE_FILE=<file>); keep it: it decrypts the stack\'s secrets.',
-    );
-  }
+  const passphrase = passphraseProblem(env, !!process.stdin.isTTY);
+  if (passphrase) problems.push(passphrase);
   if (problems.length > 0) {
     process.stderr.write(`cannot run "pulumi ${args.command}" for stack "${args.stack}"; missing:\n\n${problems.map((p) => `- ${p}`).join('\n\n')}\n`);
     return EXIT_MISSING_PREREQUISITES;
   }
 
-  if (!env.PULUMI_BACKEND_URL) {
-    fs.mkdirSync(BACKEND_DIR, { recursive: true });
-    env.PULUMI_BACKEND_URL = `file://${BACKEND_DIR}`;
-  }
+  useProjectBackend(env);
   process.stderr.write(`backend: ${env.PULUMI_BACKEND_URL}\n`);
   const run = (cliArgs: string[]) => spawnSync(pulumi!, cliArgs, { cwd: REPO_ROOT, env, stdio: 'inherit' }).status ?? 1;
   // Select the stack, creating it (passphrase secrets provider) on first use.

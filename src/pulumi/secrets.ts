@@ -1,5 +1,5 @@
 /**
- * Secrets come only from Pulumi secret config (`pulumi config set --secret <name> <value>`), named by the stack
+ * Secrets come only from Pulumi secret config (`npm run secrets -- --stack <s> set <name>`), named by the stack
  * config's `{ secret: "<name>" }` references. They stay secret Outputs all the way into the container upload that
  * writes them to a file; no other resource input ever holds them.
  */
@@ -13,28 +13,47 @@ export function requiredSecrets(stack: Stack): string[] {
   return stack.components.alertmanager.enabled ? alertmanagerSecrets(stack) : [];
 }
 
-/** Reads the required secrets; fails once, listing every missing key and the command that sets it. */
+/** The command that sets one secret of a stack, against the project's backend, the value read from stdin. */
+export const setSecretCommand = (stack: string, name: string) => `npm run secrets -- --stack ${stack} set ${name}`;
+
+/** The lines that tell how to set the given secrets. */
+export function setSecretsHelp(stack: string, names: string[]): string {
+  return [
+    ...names.map((n) => `  ${setSecretCommand(stack, n)}    (the value on stdin, or typed when asked)`),
+    `  list what the stack needs and what is set: npm run secrets -- --stack ${stack}`,
+  ].join('\n');
+}
+
+/**
+ * Reads the required secrets. `up` fails once, listing every missing key and the command that sets it; a preview
+ * (dry run) warns instead and previews a missing one as an unknown secret value, so a fresh backend in CI can
+ * show the whole plan without real secrets.
+ */
 export function readSecrets(stack: Stack, config = new pulumi.Config()): Record<string, pulumi.Output<string>> {
   const names = requiredSecrets(stack);
   const missing = names.filter((n) => config.getSecret(n) === undefined);
   if (missing.length > 0) {
-    throw new pulumi.RunError(
-      `the stack "${stack.name}" needs ${missing.length === 1 ? 'this secret' : 'these secrets'} in Pulumi config:\n` +
-        missing.map((n) => `  pulumi config set --secret ${n} <value>`).join('\n'),
-    );
+    const which = `the stack "${stack.name}" needs ${missing.length === 1 ? 'this secret' : 'these secrets'} in Pulumi config`;
+    if (!pulumi.runtime.isDryRun()) throw new pulumi.RunError(`${which}:\n${setSecretsHelp(stack.name, missing)}`);
+    void pulumi.log.warn(`${which} (previewed as unknown values; \`up\` stops without them):\n${setSecretsHelp(stack.name, missing)}`);
   }
-  warnIfPlaintext(names, config);
-  return Object.fromEntries(names.map((n) => [n, config.requireSecret(n)]));
+  warnIfPlaintext(stack.name, names.filter((n) => !missing.includes(n)), config);
+  return Object.fromEntries(names.map((n) => [n, missing.includes(n) ? unknownSecret() : config.requireSecret(n)]));
+}
+
+/** A value known only at `up`: pulumi.unknown makes the Output unknown (isKnown false), shown as a secret output. */
+export function unknownSecret(): pulumi.Output<string> {
+  return pulumi.secret(pulumi.output(pulumi.unknown as unknown as string));
 }
 
 /** A value set without --secret sits in plain text in Pulumi.<stack>.yaml: say so (it is still used as a secret). */
-function warnIfPlaintext(names: string[], config: pulumi.Config): void {
+function warnIfPlaintext(stackName: string, names: string[], config: pulumi.Config): void {
   // The engine passes the secret keys; the SDK's check for them is not public API, hence the guard.
   const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
   if (!isConfigSecret) return;
   for (const n of names) {
     if (!isConfigSecret(`${config.name}:${n}`)) {
-      void pulumi.log.warn(`config "${n}" is stored in plain text; set it again with: pulumi config set --secret ${n} <value>`);
+      void pulumi.log.warn(`config "${n}" is stored in plain text; set it again as a secret with: ${setSecretCommand(stackName, n)}`);
     }
   }
 }

@@ -42,8 +42,11 @@ export function lokiConfig(stack: Stack, addressOf: AddressOf = dockerAddress): 
         },
       ],
     },
-    // Repeated dashboard queries are answered from memory.
-    query_range: { results_cache: { cache: { embedded_cache: { enabled: true, max_size_mb: 100 } } } },
+    // Repeated dashboard range queries are answered from memory. `cache_results` defaults to false, and without it
+    // `results_cache` only backs the stats/volume/series/label caches (Loki v3.7.2
+    // pkg/querier/queryrange/queryrangebase/roundtrip.go: CacheResults; pkg/querier/queryrange/roundtrip.go:152;
+    // docs/sources/shared/configuration.md, `query_range` and `embedded_cache`).
+    query_range: { cache_results: true, results_cache: { cache: { embedded_cache: { enabled: true, max_size_mb: 100 } } } },
     limits_config: {
       retention_period: retention,
       // Lines older than the retention would be deleted at once: refuse them.

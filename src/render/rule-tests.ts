@@ -36,8 +36,10 @@ export interface Timing {
 /** The test file of a rule group; `ruleFile` is the rule file's path relative to the test file. */
 export function ruleTestFile(group: RuleGroup, jobs: ScrapeJob[], ruleFile: string, externalLabels: Record<string, string> = {}): object {
   const timing = groupTiming(group);
+  // Tiers by alert name and jobs: a rule split per metric mapping (src/mapping.ts) has its own tiers per group of jobs.
   const byName = new Map<string, AlertRule[]>();
-  for (const r of group.rules) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  const key = (r: AlertRule) => `${r.name} ${r.jobs.join(',')}`;
+  for (const r of group.rules) byName.set(key(r), [...(byName.get(key(r)) ?? []), r]);
   const jobByName = new Map(jobs.map((j) => [j.job, j]));
   const tests: TestCase[] = [];
   for (const tiers of byName.values()) tests.push(...testsFor(tiers, jobByName, timing, externalLabels));

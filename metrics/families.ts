@@ -1,0 +1,128 @@
+/**
+ * Metric families: what a scrape target promises to export when it lists a family in `ruleSets`. The alert catalog
+ * (alert-rules/catalog.ts), the dashboards and the demo app read their metric names from here.
+ *
+ * The names below are LOGICAL names: the catalog is written against them. An application that exports other names,
+ * other label names or grouped label values keeps them and maps them per scrape target
+ * (`scrapeTargets[].metrics.<family>`: `names`, `labels`, `values`); a stack can also declare families of its own
+ * (`metricFamilies`). See the README, "Your app's metric names".
+ *
+ * Each metric: its type, help text, label names, histogram buckets, and for labels whose values the catalog
+ * matches on, those values (`values`): the keys a target's `values` mapping may use.
+ */
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricDef {
+  type: MetricType;
+  help: string;
+  /** Label names the series carry (besides job/instance and the target's extra labels). */
+  labels: readonly string[];
+  /** Histogram bucket boundaries (seconds or bytes), for exporters that want the recommended ones. */
+  buckets?: readonly number[];
+  /** Per label, the values (or value patterns, as the catalog's matchers write them) the catalog relies on. */
+  values?: Readonly<Record<string, readonly string[]>>;
+}
+
+const counter = (help: string, ...labels: string[]): MetricDef => ({ type: 'counter', help, labels });
+const gauge = (help: string, ...labels: string[]): MetricDef => ({ type: 'gauge', help, labels });
+const histogram = (help: string, buckets: number[], ...labels: string[]): MetricDef => ({ type: 'histogram', help, labels, buckets });
+const withValues = (def: MetricDef, values: Record<string, string[]>): MetricDef => ({ ...def, values });
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const AI_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+const SIZE_BUCKETS = [100, 1000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+/** HTTP status classes as the catalog matches them (`status=~"5.."`); an app that exports "5xx" maps them. */
+const STATUS_CLASSES = ['1..', '2..', '3..', '4..', '5..'];
+
+/** Application metric families, by rule set name (histograms by their base name). */
+export const METRIC_FAMILIES = {
+  http: {
+    http_requests_total: withValues(counter('HTTP requests', 'method', 'endpoint', 'status'), { status: STATUS_CLASSES }),
+    http_request_duration_seconds: histogram('HTTP request duration in seconds', LATENCY_BUCKETS, 'method', 'endpoint'),
+    http_response_size_bytes: histogram('HTTP response body size in bytes', SIZE_BUCKETS, 'method', 'endpoint'),
+    active_users: gauge('Currently active users'),
+  },
+  ai: {
+    ai_requests_total: withValues(counter('AI generation requests by model and outcome (status="success"|"error")', 'model', 'status'), {
+      status: ['success', 'error'],
+    }),
+    ai_request_duration_seconds: histogram('AI generation time in seconds', AI_BUCKETS, 'model'),
+    ai_tokens_total: withValues(counter('AI tokens used (type="prompt"|"completion")', 'model', 'type'), { type: ['prompt', 'completion'] }),
+    ai_cache_hits_total: counter('AI responses served from the response cache', 'model'),
+    ai_cache_misses_total: counter('AI requests the response cache could not serve', 'model'),
+  },
+  database: {
+    db_queries_total: counter('Database queries', 'operation'),
+    db_query_duration_seconds: histogram('Database query duration in seconds', LATENCY_BUCKETS, 'operation'),
+    db_connections: gauge('Open database connections of the pool', 'database'),
+  },
+  cache: {
+    cache_hits_total: counter('Cache hits', 'cache'),
+    cache_misses_total: counter('Cache misses', 'cache'),
+  },
+  websocket: {
+    websocket_connections_active: gauge('Open WebSocket connections'),
+    websocket_connection_attempts_total: counter('WebSocket connection attempts'),
+    websocket_connection_failures_total: counter('WebSocket connection attempts that failed'),
+  },
+  system: {
+    system_cpu_usage: gauge('CPU usage in percent (0-100)'),
+    system_memory_usage: gauge('Memory usage in percent (0-100)'),
+    system_disk_usage: gauge('Disk usage in percent (0-100)'),
+  },
+  /** oliver006/redis_exporter. */
+  redis: {
+    redis_up: gauge('1 when the exporter reaches Redis'),
+    redis_connected_clients: gauge('Connected clients'),
+    redis_memory_used_bytes: gauge('Memory used by Redis in bytes'),
+    redis_keyspace_hits_total: counter('Successful key lookups'),
+    redis_keyspace_misses_total: counter('Failed key lookups'),
+    redis_commands_processed_total: counter('Commands processed'),
+  },
+  /** prometheus-community/postgres_exporter. */
+  postgres: {
+    pg_up: gauge('1 when the exporter reaches PostgreSQL'),
+    pg_stat_database_numbackends: gauge('Backends connected to the database', 'datname'),
+    pg_stat_database_xact_commit: counter('Committed transactions', 'datname'),
+    pg_stat_database_xact_rollback: counter('Rolled back transactions', 'datname'),
+    pg_database_size_bytes: gauge('Database size in bytes', 'datname'),
+  },
+} as const satisfies Record<string, Record<string, MetricDef>>;
+
+/** Series Prometheus itself records for every scrape target. */
+export const SCRAPE_METRICS = {
+  up: gauge('1 when the last scrape succeeded'),
+  scrape_duration_seconds: gauge('Duration of the last scrape'),
+  scrape_samples_scraped: gauge('Samples the last scrape returned'),
+} as const satisfies Record<string, MetricDef>;
+
+/** Each component's own metrics (its self-scrape job), the ones the stack's alerts and dashboards use. */
+export const COMPONENT_METRICS = {
+  prometheus: {
+    prometheus_rule_evaluation_failures_total: counter('Rule evaluations that failed', 'rule_group'),
+    prometheus_rule_evaluations_total: counter('Rule evaluations', 'rule_group'),
+    prometheus_rule_group_last_duration_seconds: gauge('Duration of the last evaluation of a rule group', 'rule_group'),
+    prometheus_config_last_reload_successful: gauge('1 when the last configuration reload succeeded'),
+    prometheus_tsdb_head_series: gauge('Series in the head block'),
+    prometheus_notifications_dropped_total: counter('Alert notifications dropped on the way to Alertmanager'),
+  },
+  alertmanager: {
+    alertmanager_notifications_total: counter('Notifications attempted', 'integration'),
+    alertmanager_notifications_failed_total: counter('Notifications that failed', 'integration'),
+    alertmanager_config_last_reload_successful: gauge('1 when the last configuration reload succeeded'),
+    alertmanager_alerts: gauge('Alerts by state', 'state'),
+  },
+  grafana: {},
+  loki: {
+    loki_distributor_lines_received_total: counter('Log lines received', 'tenant'),
+    loki_distributor_bytes_received_total: counter('Log bytes received', 'tenant'),
+    loki_ingester_memory_streams: gauge('Streams held in memory', 'tenant'),
+  },
+  promtail: {
+    promtail_sent_entries_total: counter('Log entries sent to Loki', 'host'),
+    promtail_dropped_entries_total: counter('Log entries dropped after retries', 'host', 'reason'),
+  },
+  jaeger: {},
+} as const satisfies Record<string, Record<string, MetricDef>>;
