@@ -138,11 +138,15 @@ describe('generated rule tests', () => {
   test('an overridden threshold is tested at the overridden value', () => {
     const tests = parseYaml(renderStack(staging)['prometheus/tests/http.test.yml']).tests;
     const firing = tests.find((t: any) => t.alert_rule_test.some((c: any) => c.alertname === 'HttpServerErrorRatioHigh' && c.exp_alerts.length));
-    // 2 × the 2 % threshold: 40 errors for 960 successes per minute.
-    expect(firing.input_series.map((s: any) => s.values)).toEqual(['0+40x19', '0+960x19']);
+    // 2 × the 2 % threshold: 40 errors in 1000 requests per minute (480 200s, 480 4xx the numerator must not
+    // count), and another job's 1000 errors that neither selector may count.
+    expect(firing.input_series.map((s: any) => s.values)).toEqual(['0+40x19', '0+480x19', '0+480x19', '0+1000x19']);
     const check = firing.alert_rule_test.at(-1);
     expect(check.eval_time).toBe('17m'); // for 10m + window 5m + 1m warm-up + 1m
-    expect(check.exp_alerts[0].exp_annotations.description).toBe('4% of requests to chat-api returned 5xx over the last 5 minutes.');
+    expect(check.exp_alerts[0].exp_annotations).toEqual({
+      summary: 'chat-api: more than 2% of HTTP requests fail with 5xx',
+      description: '4% of requests to chat-api returned 5xx over the last 5 minutes; above 2% for 10 minutes.',
+    });
   });
 
   test('tiers fire together: a value above critical also fires warning', () => {
@@ -203,7 +207,8 @@ describe('annotation templates', () => {
 
   test('humanize functions and labels', () => {
     const labels = { service: 'api' };
-    expect(renderTemplate('{{ $labels.service }} {{ $labels.missing }}', labels, 1)).toBe('api <no value>');
+    // promtool 2.42 renders a missing label as an empty string (missingkey=zero on a map of strings).
+    expect(renderTemplate('{{ $labels.service }} {{ $labels.missing }}', labels, 1)).toBe('api ');
     expect(renderTemplate('{{ $value | humanizePercentage }}', labels, 0.0234)).toBe('2.34%');
     expect(renderTemplate('{{ $value | humanizeDuration }}', labels, 7.8)).toBe('7.8s');
     expect(renderTemplate('{{ humanizeDuration $value }}', labels, 0.25)).toBe('250ms');
@@ -213,7 +218,7 @@ describe('annotation templates', () => {
   });
 
   test('unsupported template functions are refused at validation', () => {
-    expect(() => checkTemplate('{{ $value | printf "%.2f" }}')).toThrow(/not supported/);
+    expect(() => checkTemplate('{{ $value | js }}')).toThrow(/not supported/);
     const input = seedInput() as any;
     input.alerts.custom = [{ kind: 'down', name: 'ApiDown', jobs: ['backend'], summary: '{{ .Labels.job }} down' }];
     expect(() => validate(input)).toThrow(/\$\.alerts\.custom\[0\]\.summary: template action \{\{ \.Labels\.job \}\} is not supported/);
@@ -228,7 +233,9 @@ describe('window override', () => {
     expect(files['prometheus/rules/http.yml']).toContain('rate(http_requests_total{job="backend",status=~"5.."}[1m])');
     const tests = parseYaml(files['prometheus/tests/http.test.yml']).tests;
     const firing = tests.find((t: any) => t.alert_rule_test.some((c: any) => c.alertname === 'HttpServerErrorRatioHigh' && c.exp_alerts.length));
-    expect(firing.alert_rule_test.at(-1).eval_time).toBe('4m'); // for 1m + window 1m + 1m warm-up + 1m
+    // A 1m window holds two 30 s steps: for 1m + window 1m + a 30 s warm-up step + one step.
+    expect(firing.interval).toBe('30s');
+    expect(firing.alert_rule_test.at(-1).eval_time).toBe('3m');
   });
 
   test('alerts without a window refuse one', () => {
