@@ -6,7 +6,10 @@
  *
  * Stacks change a rule without copying it: `alerts.overrides.<AlertName>` sets `enabled`, `for`, `threshold`
  * (single-severity alerts), `thresholds` (tiered alerts, per severity), `window` (ratio, latency and increase
- * alerts), `severity` or extra `labels`.
+ * alerts), `severity`, extra `labels`, `summary`, `description`, `runbookUrl` or extra `annotations`.
+ *
+ * Texts say `{threshold}`, `{for}` and `{window}` where they name those values: each rule (and each severity tier)
+ * shows its effective value after overrides, a ratio as a percentage and a latency as a duration.
  */
 import type { AlertSpecInput, RuleSetName } from '../src/schema';
 import { componentMetric, metric } from '../src/metrics';
@@ -38,8 +41,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         denominator: { metrics: [httpRequests], sample: { status: '200', method: 'GET', endpoint: '/api/chat' } },
         threshold: 0.01,
         for: '5m',
-        summary: '{{ $labels.service }}: more than 1% of HTTP requests fail with 5xx',
-        description: '{{ $value | humanizePercentage }} of requests to {{ $labels.service }} returned 5xx over the last 5 minutes.',
+        summary: '{{ $labels.service }}: more than {threshold} of HTTP requests fail with 5xx',
+        description: '{{ $value | humanizePercentage }} of requests to {{ $labels.service }} returned 5xx over the last {window}; above {threshold} for {for}.',
       },
     },
     {
@@ -51,8 +54,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         denominator: { metrics: [httpRequests], sample: { status: '200', method: 'GET', endpoint: '/api/chat' } },
         threshold: 0.05,
         for: '5m',
-        summary: '{{ $labels.service }}: more than 5% of HTTP requests fail with 4xx',
-        description: '{{ $value | humanizePercentage }} of requests to {{ $labels.service }} returned 4xx over the last 5 minutes.',
+        summary: '{{ $labels.service }}: more than {threshold} of HTTP requests fail with 4xx',
+        description: '{{ $value | humanizePercentage }} of requests to {{ $labels.service }} returned 4xx over the last {window}; above {threshold} for {for}.',
       },
     },
     {
@@ -63,8 +66,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         quantile: 0.95,
         threshold: 2,
         for: '5m',
-        summary: '{{ $labels.service }}: p95 HTTP latency is high',
-        description: 'p95 latency of {{ $labels.service }} is {{ $value | humanizeDuration }} over the last 5 minutes.',
+        summary: '{{ $labels.service }}: p95 HTTP latency above {threshold}',
+        description: 'p95 latency of {{ $labels.service }} is {{ $value | humanizeDuration }} over the last {window}; above {threshold} for {for}.',
       },
       tiers: { warning: 2, critical: 5 },
     },
@@ -79,8 +82,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         denominator: { metrics: [metric('ai', 'ai_requests_total')], sample: { status: 'success', model: 'llama3' } },
         threshold: 0.05,
         for: '5m',
-        summary: '{{ $labels.service }}: AI generation errors above 5%',
-        description: '{{ $value | humanizePercentage }} of AI requests of {{ $labels.service }} failed over the last 5 minutes.',
+        summary: '{{ $labels.service }}: AI generation errors above {threshold}',
+        description: '{{ $value | humanizePercentage }} of AI requests of {{ $labels.service }} failed over the last {window}; above {threshold} for {for}.',
       },
     },
     {
@@ -94,7 +97,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         severity: 'critical',
         for: '2m',
         summary: '{{ $labels.service }}: the AI service is down',
-        description: '{{ $labels.service }} has not reached its AI model backend for 2 minutes.',
+        description: '{{ $labels.service }} has not reached its AI model backend for {for}.',
       },
     },
     {
@@ -110,7 +113,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         window: '2m',
         for: '2m',
         summary: '{{ $labels.service }}: every AI request fails',
-        description: 'Every AI request of {{ $labels.service }} has failed for 2 minutes.',
+        description: '{{ $value | humanizePercentage }} of the AI requests of {{ $labels.service }} failed over the last {window}, for {for}.',
       },
     },
   ],
@@ -124,8 +127,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         severity: 'warning',
         threshold: 0.5,
         for: '10m',
-        summary: '{{ $labels.service }}: slow database queries',
-        description: 'p95 database query time of {{ $labels.service }} is {{ $value | humanizeDuration }}.',
+        summary: '{{ $labels.service }}: p95 database query time above {threshold}',
+        description: 'p95 database query time of {{ $labels.service }} is {{ $value | humanizeDuration }} over the last {window}; above {threshold} for {for}.',
       },
     },
     {
@@ -138,8 +141,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         threshold: 80,
         for: '5m',
         sample: { database: 'postgres' },
-        summary: '{{ $labels.service }}: database connection pool nearly exhausted',
-        description: '{{ $labels.service }} holds {{ $value | humanize }} connections to {{ $labels.database }}.',
+        summary: '{{ $labels.service }}: more than {threshold} database connections',
+        description: '{{ $labels.service }} holds {{ $value | humanize }} connections to {{ $labels.database }} (above {threshold} for {for}).',
       },
     },
   ],
@@ -153,8 +156,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         denominator: { metrics: [metric('cache', 'cache_hits_total'), metric('cache', 'cache_misses_total')], sample: { cache: 'redis' } },
         threshold: 0.5,
         for: '10m',
-        summary: '{{ $labels.service }}: cache miss rate above 50%',
-        description: '{{ $value | humanizePercentage }} of cache lookups of {{ $labels.service }} missed over the last 5 minutes.',
+        summary: '{{ $labels.service }}: cache miss rate above {threshold}',
+        description: '{{ $value | humanizePercentage }} of cache lookups of {{ $labels.service }} missed over the last {window}; above {threshold} for {for}.',
       },
     },
   ],
@@ -168,8 +171,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         denominator: { metrics: [metric('websocket', 'websocket_connection_attempts_total')] },
         threshold: 0.1,
         for: '5m',
-        summary: '{{ $labels.service }}: more than 10% of WebSocket connections fail',
-        description: '{{ $value | humanizePercentage }} of WebSocket connection attempts to {{ $labels.service }} failed.',
+        summary: '{{ $labels.service }}: more than {threshold} of WebSocket connections fail',
+        description: '{{ $value | humanizePercentage }} of WebSocket connection attempts to {{ $labels.service }} failed over the last {window}; above {threshold} for {for}.',
       },
     },
   ],
@@ -181,8 +184,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         metric: metric('system', 'system_cpu_usage'),
         threshold: 60,
         for: '5m',
-        summary: '{{ $labels.service }}: CPU usage is high',
-        description: 'CPU usage on {{ $labels.instance }} is {{ $value | humanize }}%.',
+        summary: '{{ $labels.service }}: CPU usage above {threshold}%',
+        description: 'CPU usage on {{ $labels.instance }} is {{ $value | humanize }}% (above {threshold}% for {for}).',
       },
       tiers: { warning: 60, critical: 80 },
     },
@@ -193,8 +196,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         metric: metric('system', 'system_memory_usage'),
         threshold: 60,
         for: '5m',
-        summary: '{{ $labels.service }}: memory usage is high',
-        description: 'Memory usage on {{ $labels.instance }} is {{ $value | humanize }}%.',
+        summary: '{{ $labels.service }}: memory usage above {threshold}%',
+        description: 'Memory usage on {{ $labels.instance }} is {{ $value | humanize }}% (above {threshold}% for {for}).',
       },
       tiers: { warning: 60, critical: 80 },
     },
@@ -205,8 +208,8 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         metric: metric('system', 'system_disk_usage'),
         threshold: 85,
         for: '10m',
-        summary: '{{ $labels.service }}: disk usage is high',
-        description: 'Disk usage on {{ $labels.instance }} is {{ $value | humanize }}%.',
+        summary: '{{ $labels.service }}: disk usage above {threshold}%',
+        description: 'Disk usage on {{ $labels.instance }} is {{ $value | humanize }}% (above {threshold}% for {for}).',
       },
       tiers: { warning: 85, critical: 95 },
     },
@@ -220,7 +223,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         severity: 'critical',
         for: '1m',
         summary: 'Redis is down',
-        description: 'The Redis exporter {{ $labels.instance }} cannot reach Redis.',
+        description: 'The Redis exporter {{ $labels.instance }} has not reached Redis for {for}.',
       },
     },
   ],
@@ -233,7 +236,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         severity: 'critical',
         for: '1m',
         summary: 'PostgreSQL is down',
-        description: 'The PostgreSQL exporter {{ $labels.instance }} cannot reach the database.',
+        description: 'The PostgreSQL exporter {{ $labels.instance }} has not reached the database for {for}.',
       },
     },
   ],
@@ -246,7 +249,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         severity: 'warning',
         for: '5m',
         summary: 'Scrape target {{ $labels.instance }} of {{ $labels.job }} is down',
-        description: 'Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes.',
+        description: 'Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}) for {for}.',
       },
     },
     {
@@ -259,7 +262,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         for: '0s',
         sample: { rule_group: '/etc/prometheus/rules/http.yml;http' },
         summary: 'Prometheus fails to evaluate rules',
-        description: '{{ $value | humanize }} rule evaluations failed in group {{ $labels.rule_group }} in the last 5 minutes.',
+        description: '{{ $value | humanize }} rule evaluations failed in group {{ $labels.rule_group }} in the last {window}.',
       },
     },
     {
@@ -273,7 +276,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         severity: 'warning',
         for: '10m',
         summary: 'Prometheus configuration reload failed',
-        description: 'The last configuration reload of Prometheus {{ $labels.instance }} failed; it runs on the previous config.',
+        description: 'The last configuration reload of Prometheus {{ $labels.instance }} failed; it runs on the previous config (for {for}).',
       },
     },
     {
@@ -286,7 +289,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         for: '0s',
         sample: { integration: 'email' },
         summary: 'Alertmanager fails to send notifications via {{ $labels.integration }}',
-        description: '{{ $value | humanize }} notifications via {{ $labels.integration }} failed in the last 5 minutes.',
+        description: '{{ $value | humanize }} notifications via {{ $labels.integration }} failed in the last {window}.',
       },
     },
     {
@@ -300,7 +303,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         severity: 'warning',
         for: '10m',
         summary: 'Alertmanager configuration reload failed',
-        description: 'The last configuration reload of Alertmanager {{ $labels.instance }} failed; it runs on the previous config.',
+        description: 'The last configuration reload of Alertmanager {{ $labels.instance }} failed; it runs on the previous config (for {for}).',
       },
     },
     {
@@ -322,7 +325,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
 /**
  * The no-data guard (seed fidelity): for every family a scrape target declares, fires when the target is up but the
  * family's key metric (metrics/families.ts, FAMILY_KEY_METRICS) is missing; labels `job` and `family`. One rule per
- * target and family is generated (src/no-data.ts). Overrides: `enabled`, `for`, `severity`, `labels`.
+ * target and family is generated (src/no-data.ts). Overrides: `enabled`, `for`, `severity`, `labels` and the texts.
  */
 export const NO_DATA_ALERT = {
   name: 'MetricsMissing',
@@ -330,7 +333,7 @@ export const NO_DATA_ALERT = {
   for: '10m',
   summary: (family: string) => `{{ $labels.job }} exports no ${family} metrics`,
   description: (family: string, keyMetric: string) =>
-    `{{ $labels.instance }} (job {{ $labels.job }}) is up but has not exported ${keyMetric} for 10 minutes: ` +
+    `{{ $labels.instance }} (job {{ $labels.job }}) is up but has not exported ${keyMetric} for {for}: ` +
     `the alerts of the ${family} family cannot fire. Check the metric names (scrapeTargets[].metrics).`,
 };
 

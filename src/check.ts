@@ -65,11 +65,7 @@ export async function runChecks(stack: Stack, filesDir: string): Promise<CheckRe
       const rules = run(promtool, ['check', 'rules', ...ruleFiles], promDir);
       results.push({ name: `promtool check rules (${ruleFiles.length} files)`, ok: rules.ok, detail: rules.output });
     }
-    const testFiles = listYaml(path.join(promDir, 'tests'));
-    if (testFiles.length) {
-      const tests = run(promtool, ['test', 'rules', ...testFiles], path.join(promDir, 'tests'));
-      results.push({ name: `promtool test rules (${testFiles.length} files)`, ok: tests.ok, detail: tests.output });
-    }
+    results.push(...ruleTests(promtool, path.join(promDir, 'tests')));
   }
 
   const amFile = path.join(filesDir, 'alertmanager', 'alertmanager.yml');
@@ -87,6 +83,44 @@ export async function runChecks(stack: Stack, filesDir: string): Promise<CheckRe
 
   for (const extra of extraChecks) results.push(...(await extra(stack, filesDir)));
   return results;
+}
+
+/**
+ * `promtool test rules` on every test file in one run; when it fails, each file again on its own, so the report
+ * names the test file, its rule file and the failing tests (promtool interleaves stdout and stderr otherwise).
+ */
+function ruleTests(promtool: Tool, testsDir: string): CheckResult[] {
+  const files = listYaml(testsDir);
+  if (!files.length) return [];
+  const all = run(promtool, ['test', 'rules', ...files], testsDir);
+  if (all.ok) return [{ name: `promtool test rules (${files.length} files)`, ok: true, detail: all.output }];
+  const failed = files.map((f) => ({ file: f, res: run(promtool, ['test', 'rules', f], testsDir) })).filter((r) => !r.res.ok);
+  if (!failed.length) return [{ name: `promtool test rules (${files.length} files)`, ok: false, detail: all.output }];
+  return failed.map(({ file, res }) => ({
+    name: `promtool test rules prometheus/tests/${file} (rule file ${ruleFileOf(path.join(testsDir, file))})`,
+    ok: false,
+    detail: [...failingTests(res.output), res.output].join('\n'),
+  }));
+}
+
+/** The rule file a test file tests, as a path under prometheus/. */
+function ruleFileOf(testFile: string): string {
+  const m = /^rule_files:\s*\n\s*-\s*(.+)$/m.exec(fs.readFileSync(testFile, 'utf8'));
+  return m ? path.posix.join('prometheus/tests', m[1].trim().replace(/^["']|["']$/g, '')) : '(unknown)';
+}
+
+/** One line per failing test of promtool's report: its name, alert and evaluation time. */
+export function failingTests(output: string): string[] {
+  const out: string[] = [];
+  let name = '';
+  for (const line of output.split('\n')) {
+    const n = /^\s*name: (.*),$/.exec(line);
+    if (n) name = n[1];
+    const a = /^\s*alertname: (.*), time: (.*?),\s*$/.exec(line);
+    if (a) out.push(`failing test${name ? ` "${name}"` : ''}: alert ${a[1]} at ${a[2]}`);
+    if (/^\s*(\d+:\d+: )?(parse error|error|could not)\b/.test(line)) out.push(`error: ${line.trim()}`);
+  }
+  return out;
 }
 
 function listYaml(dir: string): string[] {

@@ -56,8 +56,10 @@ function noDataRule(job: Job, family: string, key: string, jobKeys: string[], ov
     name: NO_DATA_ALERT.name,
     severity: override?.severity ?? NO_DATA_ALERT.severity,
     for: override?.for ?? NO_DATA_ALERT.for,
-    summary: NO_DATA_ALERT.summary(family),
-    description: NO_DATA_ALERT.description(family, key),
+    summary: override?.summary ?? NO_DATA_ALERT.summary(family),
+    description: override?.description ?? NO_DATA_ALERT.description(family, key),
+    ...(override?.runbookUrl ? { runbookUrl: override.runbookUrl } : {}),
+    ...(override?.annotations ? { annotations: override.annotations } : {}),
     // `job` too: rules of one name need distinct labels (promtool's duplicate-rule lint) when targets share a family.
     labels: { ...(override?.labels ?? {}), family, job: job.job },
     jobs: [job.job],
@@ -70,7 +72,7 @@ function noDataRule(job: Job, family: string, key: string, jobKeys: string[], ov
       expectLabels: labels,
     },
   });
-  return { ...spec, tiers: [{ severity: spec.severity, threshold: 0 }] };
+  return { ...spec, tiers: [{ severity: spec.severity, threshold: 0 }] } as AlertRule;
 }
 
 function series(metric: string, labels: Record<string, string>): string {
