@@ -6,7 +6,8 @@
  *                                   sample: { status: '200' }, threshold: 0.02, severity: 'critical' })] }
  *
  * Every alert gets a generated promtool rule test; the `sample` labels tell the generator what a matching
- * series looks like.
+ * series looks like. Every kind with a threshold also takes `thresholds: { warning, critical }` instead (one rule
+ * per severity under the same name, ordered for the operator: for `>` warning below critical).
  */
 import type { AlertSpecInput } from '../src/schema';
 
@@ -26,7 +27,8 @@ export function errorRatio(
     errors: { matchers: string; sample: Record<string, string> };
     /** Labels of a non-error series of the same metric. */
     sample: Record<string, string>;
-    threshold: number;
+    /** One severity; or `thresholds: { warning, critical }` for one rule per severity. */
+    threshold?: number;
     window?: string;
   },
 ): AlertSpecInput {
@@ -36,7 +38,7 @@ export function errorRatio(
     ...common,
     numerator: { metric, matchers: matchers ? `${matchers},${errors.matchers}` : errors.matchers, sample: errors.sample },
     denominator: { metrics: [metric], ...(matchers ? { matchers } : {}), sample },
-    threshold,
+    ...(threshold !== undefined ? { threshold } : {}),
     ...(window ? { window } : {}),
   };
 }

@@ -7,19 +7,29 @@ import { CATALOG, CatalogAlert, CatalogGroup, Severity } from '../alert-rules/ca
 import { scrapeJobs } from './jobs';
 import { alertMapper } from './mapping';
 
+/** A spec whose threshold is settled: one number (kinds without thresholds are unchanged). */
+type Settled<T> = T extends { threshold?: number } ? Omit<T, 'threshold' | 'thresholds'> & { threshold: number } : T;
+
+export interface Tier {
+  severity: Severity;
+  threshold: number;
+}
+
 /** One alerting rule: an alert spec at one severity and threshold. */
-export type AlertRule = AlertSpecConfig & {
+export type AlertRule = Settled<AlertSpecConfig> & {
   /** Every tier of this alert name (itself included), so rule tests can tell which tiers fire together. */
-  tiers: Array<{ severity: Severity; threshold: number }>;
+  tiers: Tier[];
 };
 
 export interface RuleGroup {
   /** File stem and group name, e.g. "http", "stack", "custom". */
   name: string;
+  /** The group's own evaluation interval, when the stack sets one. */
+  interval?: string;
   rules: AlertRule[];
 }
 
-const GROUP_ORDER: Array<CatalogGroup | 'custom'> = [...(Object.keys(CATALOG) as CatalogGroup[]), 'custom'];
+export const GROUP_ORDER: Array<CatalogGroup | 'custom'> = [...(Object.keys(CATALOG) as CatalogGroup[]), 'custom'];
 
 /** Rule groups of a validated stack, in a fixed order; empty groups are left out. */
 export function resolveAlerts(stack: Stack): RuleGroup[] {
@@ -35,11 +45,14 @@ export function resolveAlerts(stack: Stack): RuleGroup[] {
       }
     }
   }
-  const custom = stack.alerts.custom.filter((a) => a.enabled).map((a) => withTiers(a));
+  const custom = stack.alerts.custom.filter((a) => a.enabled).flatMap((a) => expandTiers(a, 'thresholds' in a ? a.thresholds : undefined));
   if (custom.length) groups.set('custom', custom);
   // Logical metric names become the names each job's exporter uses (scrapeTargets[].metrics; src/mapping.ts).
   const mapped = alertMapper(stack);
-  return GROUP_ORDER.filter((g) => groups.has(g)).map((g) => ({ name: g, rules: groups.get(g)!.flatMap(mapped) }));
+  return GROUP_ORDER.filter((g) => groups.has(g)).map((g) => {
+    const interval = stack.alerts.groups[g]?.interval;
+    return { name: g, ...(interval ? { interval } : {}), rules: groups.get(g)!.flatMap(mapped) };
+  });
 }
 
 function jobsFor(entry: CatalogAlert, group: CatalogGroup, jobs: ReturnType<typeof scrapeJobs>): string[] {
@@ -51,27 +64,50 @@ function jobsFor(entry: CatalogAlert, group: CatalogGroup, jobs: ReturnType<type
 
 type Override = Stack['alerts']['overrides'][string] | undefined;
 
-function expandCatalogAlert(entry: CatalogAlert, jobs: string[], override: Override): AlertRule[] {
-  if (override?.enabled === false) return [];
-  const base = AlertSpec.parse({
+/** The catalog alert with the stack's override applied: every field an override sets replaces the catalog's. */
+export function effectiveCatalogSpec(entry: CatalogAlert, jobs: string[], override: Override): AlertSpecConfig {
+  const o = override ?? {};
+  const pick = <K extends keyof typeof o>(k: K) => (o[k] !== undefined ? { [k]: o[k] } : {});
+  return AlertSpec.parse({
     ...entry.spec,
     jobs,
-    ...(override?.for ? { for: override.for } : {}),
-    ...(override?.window ? { window: override.window } : {}),
-    ...(override?.severity ? { severity: override.severity } : {}),
-    ...(override?.threshold !== undefined ? { threshold: override.threshold } : {}),
-    labels: { ...(entry.spec.labels ?? {}), ...(override?.labels ?? {}) },
+    ...pick('for'),
+    ...pick('window'),
+    ...pick('severity'),
+    ...pick('threshold'),
+    ...pick('summary'),
+    ...pick('description'),
+    ...pick('runbookUrl'),
+    ...(o.annotations || entry.spec.annotations ? { annotations: { ...(entry.spec.annotations ?? {}), ...(o.annotations ?? {}) } } : {}),
+    labels: { ...(entry.spec.labels ?? {}), ...(o.labels ?? {}) },
   });
-  if (!entry.tiers) return [withTiers(base)];
-  const tiers = Object.entries({ ...entry.tiers, ...(override?.thresholds ?? {}) })
-    .map(([severity, threshold]) => ({ severity: severity as Severity, threshold: threshold as number }))
-    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-  return tiers.map((t) => ({ ...base, severity: t.severity, threshold: t.threshold, tiers } as AlertRule));
+}
+
+/** The effective tiers of a catalog alert (catalog values, then the override's), or undefined for one severity. */
+export function catalogTiers(entry: CatalogAlert, override: Override): Partial<Record<Severity, number>> | undefined {
+  return entry.tiers ? { ...entry.tiers, ...(override?.thresholds ?? {}) } : undefined;
+}
+
+function expandCatalogAlert(entry: CatalogAlert, jobs: string[], override: Override): AlertRule[] {
+  if (override?.enabled === false) return [];
+  return expandTiers(effectiveCatalogSpec(entry, jobs, override), catalogTiers(entry, override));
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
-function withTiers(spec: AlertSpecConfig): AlertRule {
-  const threshold = 'threshold' in spec ? spec.threshold : 0;
-  return { ...spec, tiers: [{ severity: spec.severity, threshold }] };
+/** One rule per tier (by rising severity), or the spec itself at its one threshold. */
+function expandTiers(spec: AlertSpecConfig, thresholds: Partial<Record<Severity, number>> | undefined): AlertRule[] {
+  // The rules carry one threshold each; the tiers list keeps them all.
+  const base = Object.fromEntries(Object.entries(spec).filter(([k]) => k !== 'thresholds')) as AlertSpecConfig;
+  if (!thresholds || Object.keys(thresholds).length === 0) {
+    if (!hasThreshold(base)) return [{ ...base, tiers: [{ severity: base.severity, threshold: 0 }] } as AlertRule];
+    const threshold = (base as { threshold?: number }).threshold ?? 0; // only an increase alert may leave it out
+    return [{ ...base, threshold, tiers: [{ severity: base.severity, threshold }] } as AlertRule];
+  }
+  const tiers = (Object.entries(thresholds) as Array<[Severity, number]>)
+    .map(([severity, threshold]) => ({ severity, threshold }))
+    .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  return tiers.map((t) => ({ ...base, severity: t.severity, threshold: t.threshold, tiers }) as AlertRule);
 }
+
+const hasThreshold = (spec: AlertSpecConfig) => ['ratio', 'latency', 'gauge', 'increase'].includes(spec.kind);

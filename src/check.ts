@@ -88,27 +88,58 @@ export async function runChecks(stack: Stack, filesDir: string): Promise<CheckRe
 async function promtoolChecks(promtool: Tool, promDir: string): Promise<CheckResult[]> {
   if (!promtool.path) return [];
   const ruleFiles = listYaml(path.join(promDir, 'rules')).map((f) => `rules/${f}`);
-  const testFiles = listYaml(path.join(promDir, 'tests'));
-  const checks: Array<Promise<CheckResult>> = [
-    run(promtool, ['check', 'config', 'prometheus.yml'], promDir).then((r) => ({ name: 'promtool check config prometheus/prometheus.yml', ok: r.ok, detail: r.output })),
+  const checks: Array<Promise<CheckResult[]>> = [
+    run(promtool, ['check', 'config', 'prometheus.yml'], promDir).then((r) => [{ name: 'promtool check config prometheus/prometheus.yml', ok: r.ok, detail: r.output }]),
   ];
   if (ruleFiles.length) {
     const name = `promtool check rules (${ruleFiles.length} files)`;
-    checks.push(run(promtool, ['check', 'rules', ...ruleFiles], promDir).then((r) => ({ name, ok: r.ok, detail: r.output })));
+    checks.push(run(promtool, ['check', 'rules', ...ruleFiles], promDir).then((r) => [{ name, ok: r.ok, detail: r.output }]));
   }
-  if (testFiles.length) {
-    const name = `promtool test rules (${testFiles.length} files)`;
-    checks.push(testRules(promtool, path.join(promDir, 'tests'), testFiles).then((r) => ({ name, ok: r.ok, detail: r.output })));
-  }
-  return Promise.all(checks);
+  checks.push(ruleTests(promtool, path.join(promDir, 'tests')));
+  return (await Promise.all(checks)).flat();
 }
 
-/** `promtool test rules`, the slowest check: the files split into one contiguous share per CPU, outputs in order. */
-async function testRules(promtool: Tool, testsDir: string, files: string[]): Promise<{ ok: boolean; output: string }> {
+/**
+ * `promtool test rules` on every test file, the slowest check: the files split into one contiguous share per CPU,
+ * outputs in order. When it fails, each file again on its own, so the report names the test file, its rule file
+ * and the failing tests (promtool interleaves stdout and stderr otherwise).
+ */
+async function ruleTests(promtool: Tool, testsDir: string): Promise<CheckResult[]> {
+  const files = listYaml(testsDir);
+  if (!files.length) return [];
   const size = Math.ceil(files.length / Math.max(1, os.availableParallelism()));
   const shares = Array.from({ length: Math.ceil(files.length / size) }, (_, i) => files.slice(i * size, (i + 1) * size));
   const runs = await Promise.all(shares.map((share) => run(promtool, ['test', 'rules', ...share], testsDir)));
-  return { ok: runs.every((r) => r.ok), output: runs.map((r) => r.output).filter(Boolean).join('\n') };
+  const all = { ok: runs.every((r) => r.ok), output: runs.map((r) => r.output).filter(Boolean).join('\n') };
+  if (all.ok) return [{ name: `promtool test rules (${files.length} files)`, ok: true, detail: all.output }];
+  const each = await Promise.all(files.map(async (file) => ({ file, res: await run(promtool, ['test', 'rules', file], testsDir) })));
+  const failed = each.filter((r) => !r.res.ok);
+  if (!failed.length) return [{ name: `promtool test rules (${files.length} files)`, ok: false, detail: all.output }];
+  return failed.map(({ file, res }) => ({
+    name: `promtool test rules prometheus/tests/${file} (rule file ${ruleFileOf(path.join(testsDir, file))})`,
+    ok: false,
+    detail: [...failingTests(res.output), res.output].join('\n'),
+  }));
+}
+
+/** The rule file a test file tests, as a path under prometheus/. */
+function ruleFileOf(testFile: string): string {
+  const m = /^rule_files:\s*\n\s*-\s*(.+)$/m.exec(fs.readFileSync(testFile, 'utf8'));
+  return m ? path.posix.join('prometheus/tests', m[1].trim().replace(/^["']|["']$/g, '')) : '(unknown)';
+}
+
+/** One line per failing test of promtool's report: its name, alert and evaluation time. */
+export function failingTests(output: string): string[] {
+  const out: string[] = [];
+  let name = '';
+  for (const line of output.split('\n')) {
+    const n = /^\s*name: (.*),$/.exec(line);
+    if (n) name = n[1];
+    const a = /^\s*alertname: (.*), time: (.*?),\s*$/.exec(line);
+    if (a) out.push(`failing test${name ? ` "${name}"` : ''}: alert ${a[1]} at ${a[2]}`);
+    if (/^\s*(\d+:\d+: )?(parse error|error|could not)\b/.test(line)) out.push(`error: ${line.trim()}`);
+  }
+  return out;
 }
 
 async function amtoolChecks(stack: Stack, amtool: Tool, amFile: string): Promise<CheckResult[]> {

@@ -108,7 +108,11 @@ export function alertMapper(stack: Stack): (rule: AlertRule) => AlertRule[] {
 /** One rule's spec as one job exports it (jobs left to the caller). */
 function mapRule(rule: Typed, mappingOf: (metric: string) => Mapping): Typed {
   const name = (metric: string) => mappingOf(metric).names[metric] ?? metric;
-  const texts = (m: Mapping) => ({ summary: mapTemplate(m, rule.summary), description: mapTemplate(m, rule.description) });
+  const texts = (m: Mapping) => ({
+    summary: mapTemplate(m, rule.summary),
+    description: mapTemplate(m, rule.description),
+    ...(rule.annotations ? { annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, mapTemplate(m, v)!])) } : {}),
+  });
   const base = { ...rule, jobs: [] };
   switch (rule.kind) {
     case 'ratio': {

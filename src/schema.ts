@@ -214,11 +214,20 @@ const AlertCommon = {
   summary: z.string().optional(),
   description: z.string().optional(),
   runbookUrl: z.string().url().optional(),
+  /** Further annotations (templates like summary and description); `summary`, `description`, `runbook_url` have fields. */
+  annotations: Labels.optional(),
   labels: Labels.default({}),
   enabled: z.boolean().default(true),
   /** Jobs whose series the alert watches. */
   jobs: z.array(Identifier).min(1),
 };
+
+/**
+ * One threshold per severity: the same alert name becomes one rule per severity (critical inhibits warning through
+ * the stack's inhibit rule on `alertname`). Tiers must be ordered for the operator: for `>` warning < critical.
+ */
+const tiers = (threshold: z.ZodNumber) =>
+  z.partialRecord(Severity, threshold).meta({ expected: 'a threshold per severity, e.g. { warning: 2, critical: 5 }' });
 
 const SelectorSpec = z.strictObject({
   metric: MetricName,
@@ -240,7 +249,9 @@ const RatioAlert = z.strictObject({
     sample: Labels.default({}),
   }),
   window: Duration.default('5m'),
-  threshold: z.number().min(0).max(1),
+  /** Share of bad events, 0.05 = 5 %. Give `threshold` or `thresholds`. */
+  threshold: z.number().min(0).max(1).optional(),
+  thresholds: tiers(z.number().min(0).max(1)).optional(),
   op: z.enum(['>', '>=']).default('>'),
 });
 
@@ -252,8 +263,9 @@ const LatencyAlert = z.strictObject({
   quantile: z.number().gt(0).lt(1).default(0.95),
   matchers: MatcherList.optional(),
   window: Duration.default('5m'),
-  /** Seconds. */
-  threshold: z.number().gt(0),
+  /** Seconds. Give `threshold` or `thresholds`. */
+  threshold: z.number().gt(0).optional(),
+  thresholds: tiers(z.number().gt(0)).optional(),
 });
 
 const GaugeAlert = z.strictObject({
@@ -262,7 +274,9 @@ const GaugeAlert = z.strictObject({
   metric: MetricName,
   matchers: MatcherList.optional(),
   op: z.enum(['>', '<', '>=', '<=', '==', '!=']).default('>'),
-  threshold: z.number(),
+  /** Give `threshold` or `thresholds`. */
+  threshold: z.number().optional(),
+  thresholds: tiers(z.number()).optional(),
   /** Sample labels for the rule test. */
   sample: Labels.default({}),
 });
@@ -274,7 +288,9 @@ const IncreaseAlert = z.strictObject({
   metric: MetricName,
   matchers: MatcherList.optional(),
   window: Duration.default('5m'),
-  threshold: z.number().min(0).default(0),
+  /** The increase must exceed it; 0 (any increase) unless `threshold` or `thresholds` is given. */
+  threshold: z.number().min(0).optional(),
+  thresholds: tiers(z.number().min(0)).optional(),
   sample: Labels.default({}),
 });
 
@@ -330,6 +346,18 @@ const AlertOverride = z.strictObject({
   thresholds: z.partialRecord(Severity, z.number()).optional(),
   severity: Severity.optional(),
   labels: Labels.optional(),
+  /** Texts replacing the catalog's; `{threshold}`, `{for}` and `{window}` stand for the effective values. */
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  runbookUrl: z.string().url().optional(),
+  /** Further annotations. */
+  annotations: Labels.optional(),
+});
+
+/** Settings of one rule group (a catalog rule set such as "http", or "custom"). */
+const RuleGroupSettings = z.strictObject({
+  /** How often Prometheus evaluates the group's rules (default: prometheus.evaluationInterval). */
+  interval: Duration.optional(),
 });
 
 const Alerts = z.strictObject({
@@ -337,6 +365,8 @@ const Alerts = z.strictObject({
   catalog: z.boolean().default(true),
   overrides: z.record(AlertName, AlertOverride).default({}),
   custom: z.array(AlertSpec).default([]),
+  /** Per rule group settings, by group name: a catalog rule set (http, ai, …, stack) or "custom". */
+  groups: z.record(Identifier, RuleGroupSettings).default({}),
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { jsonPath, Problem } from './errors';
 import { parseMatcher, parsePromQL, referencedJobs } from './promql';
 import { parseDuration } from './duration';
 import { catalogAlertNames } from '../alert-rules/catalog';
-import { checkTemplate, UnsupportedTemplate } from './render/annotations';
+import { checkAlerts } from './validate-alerts';
 import { scrapeJobs } from './jobs';
 import { DOCKER_LOGS_JOB } from './render/promtail';
 import { dashboardConfigProblems } from './check-dashboards';
@@ -126,21 +126,8 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
         if (parsed.errors.length || parsed.selectors.length !== 1) add([...where, 'test'], `${JSON.stringify(s.series)} is not a series selector`);
       });
     }
-    for (const field of ['summary', 'description'] as const) {
-      const text = a[field];
-      if (!text) continue;
-      try {
-        checkTemplate(text);
-      } catch (err) {
-        if (err instanceof UnsupportedTemplate) {
-          // $value is known for every typed kind; a raw alert must say what it is.
-          if (a.kind === 'raw' && /\$value/.test(text) && a.test.value === undefined)
-            add([...where, 'test', 'value'], `the ${field} shows $value, so the test needs "value" (the expression's value while firing)`);
-          else if (!/test\.value/.test(err.message)) add([...where, field], err.message);
-        } else throw err;
-      }
-    }
   });
+  checkAlerts(stack, add);
 
   // Alertmanager ---------------------------------------------------------------------------------------------------
   const am = stack.alertmanager;

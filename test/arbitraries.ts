@@ -40,7 +40,8 @@ const scrapeTarget = (job: string) =>
   );
 
 const severity = fc.constantFrom('critical' as const, 'warning' as const, 'info' as const);
-const forDuration = duration(['0s', '1m', '2m', '5m', '10m']);
+// Sub-minute and compound durations too: the rule tests' step divides every one of them.
+const forDuration = duration(['0s', '30s', '1m', '90s', '1m30s', '2m', '5m', '10m']);
 
 function customAlert(name: string, jobs: string[]): fc.Arbitrary<any> {
   const common = { name: fc.constant(name), jobs: fc.subarray(jobs, { minLength: 1 }), for: forDuration, severity };
@@ -52,7 +53,7 @@ function customAlert(name: string, jobs: string[]): fc.Arbitrary<any> {
       numerator: metric.map((m) => ({ metric: m, matchers: 'status=~"5.."', sample: { status: '500' } })),
       denominator: fc.constant({ metrics: ['placeholder'], sample: { status: '200' } }),
       threshold: niceNumber(0.001, 0.9),
-      window: duration(['1m', '5m', '10m']),
+      window: duration(['2m', '5m', '10m']),
     }).map((a) => ({ ...a, denominator: { ...a.denominator, metrics: [a.numerator.metric] } })),
     fc.record({ kind: fc.constant('latency'), ...common, histogram: metric, quantile: fc.constantFrom(0.5, 0.9, 0.95, 0.99), threshold: niceNumber(0.01, 60), window: duration(['5m', '10m']) }),
     fc.record({ kind: fc.constant('gauge'), ...common, metric, op: fc.constantFrom('>', '<', '>=', '<=', '==', '!='), threshold: niceNumber(0, 1000), sample: fc.constant({ kind: 'x' }) }),

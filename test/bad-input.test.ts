@@ -5,7 +5,7 @@ import * as yaml from 'js-yaml';
 import { ConfigError } from '../src/errors';
 import { buildJsonSchema, receiverSecretFields } from '../src/schema';
 import { TOKEN_BEARING_HOSTS } from '../src/credential-urls';
-import { devInput, runCli, tmpDir, validate } from './helpers';
+import { seedInput, runCli, tmpDir, validate } from './helpers';
 
 /** The problems of an input, as the CLI prints them. */
 function problems(input: unknown): string[] {
@@ -19,7 +19,7 @@ function problems(input: unknown): string[] {
 }
 
 const mutate = (fn: (c: any) => void) => {
-  const c = devInput() as any;
+  const c = seedInput() as any;
   c.alerts.custom ??= [];
   c.alerts.overrides ??= {};
   fn(c);

@@ -11,7 +11,7 @@ import {
   noSecretEnvironment,
 } from '../policy/policies';
 import { recordResources } from '../src/resources';
-import { devInput, loadNamed, validate } from './helpers';
+import { seedInput, loadFixture, validate } from './helpers';
 
 /** Runs a policy on one resource the way the policy engine would, returning the violations. */
 function violations(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: object = {}): string[] {
@@ -97,7 +97,7 @@ describe('no-secrets-in-environment', () => {
 });
 
 describe('the stack passes its own policies', () => {
-  const check = async (stack: ReturnType<typeof loadNamed>) => {
+  const check = async (stack: ReturnType<typeof loadFixture>) => {
     const resources = await recordResources(stack);
     const found: string[] = [];
     for (const r of resources) for (const p of POLICIES) found.push(...violations(p, r.type, r.inputs));
@@ -105,15 +105,15 @@ describe('the stack passes its own policies', () => {
   };
 
   test('dev and prod have no violations', async () => {
-    for (const name of ['dev', 'prod']) {
-      const { resources, found } = await check(loadNamed(name));
+    for (const name of ['dev', 'prod'] as const) {
+      const { resources, found } = await check(loadFixture(name));
       expect(resources.filter((r) => r.type === CONTAINER).length).toBeGreaterThanOrEqual(6);
       expect(found).toEqual([]);
     }
   });
 
   test('opening the bind address to 0.0.0.0 is caught', async () => {
-    const input = devInput() as any;
+    const input = seedInput() as any;
     input.bindAddress = '0.0.0.0';
     const { found } = await check(validate(input));
     expect(found.length).toBeGreaterThanOrEqual(6);

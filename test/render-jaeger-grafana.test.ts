@@ -6,36 +6,36 @@ import { grafanaDatasources } from '../src/render/grafana';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import { METRICS_PORTS } from '../src/jobs';
 import { JAEGER_BADGER_DIR, JAEGER_HEALTH_PORT, RUNTIME } from '../src/containers';
-import { devInput, loadNamed, parseYaml, validate } from './helpers';
+import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
 describe('jaeger', () => {
-  const dev = loadNamed('dev');
-  const cfg = jaegerConfig(dev) as any;
+  const dev = loadFixture('dev');
+  const cfg = () => jaegerConfig(dev) as any;
 
   test('OTLP gRPC 4317 and HTTP 4318 in, UI on 16686, health on 13133', () => {
-    expect(cfg.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } });
-    expect(cfg.extensions.jaeger_query.http.endpoint).toBe('0.0.0.0:16686');
-    expect(cfg.extensions.healthcheckv2).toEqual({ use_v2: true, http: { endpoint: `0.0.0.0:${JAEGER_HEALTH_PORT}` } });
+    expect(cfg().receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } });
+    expect(cfg().extensions.jaeger_query.http.endpoint).toBe('0.0.0.0:16686');
+    expect(cfg().extensions.healthcheckv2).toEqual({ use_v2: true, http: { endpoint: `0.0.0.0:${JAEGER_HEALTH_PORT}` } });
     expect(RUNTIME.jaeger.healthcheck.join(' ')).toContain(`:${JAEGER_HEALTH_PORT}/status`);
   });
 
   test('the pipeline and extensions refer to components that are defined', () => {
-    const p = cfg.service.pipelines.traces;
-    for (const r of p.receivers) expect(cfg.receivers).toHaveProperty(r);
-    for (const r of p.processors) expect(cfg.processors).toHaveProperty(r);
-    for (const e of p.exporters) expect(cfg.exporters).toHaveProperty(e);
-    for (const e of cfg.service.extensions) expect(cfg.extensions).toHaveProperty(e);
-    expect(cfg.extensions.jaeger_storage.backends).toHaveProperty(cfg.extensions.jaeger_query.storage.traces);
-    expect(cfg.exporters.jaeger_storage_exporter.trace_storage).toBe(JAEGER_STORE);
+    const p = cfg().service.pipelines.traces;
+    for (const r of p.receivers) expect(cfg().receivers).toHaveProperty(r);
+    for (const r of p.processors) expect(cfg().processors).toHaveProperty(r);
+    for (const e of p.exporters) expect(cfg().exporters).toHaveProperty(e);
+    for (const e of cfg().service.extensions) expect(cfg().extensions).toHaveProperty(e);
+    expect(cfg().extensions.jaeger_storage.backends).toHaveProperty(cfg().extensions.jaeger_query.storage.traces);
+    expect(cfg().exporters.jaeger_storage_exporter.trace_storage).toBe(JAEGER_STORE);
   });
 
   test('exposes its own metrics where Prometheus scrapes them', () => {
-    expect(cfg.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({ host: '0.0.0.0', port: METRICS_PORTS.jaeger });
+    expect(cfg().service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({ host: '0.0.0.0', port: METRICS_PORTS.jaeger });
   });
 
   test('badger on the data volume keeps traces for components.jaeger.retention', () => {
     expect(dev.components.jaeger.storage).toBe('badger');
-    expect(cfg.extensions.jaeger_storage.backends[JAEGER_STORE]).toEqual({
+    expect(cfg().extensions.jaeger_storage.backends[JAEGER_STORE]).toEqual({
       badger: {
         directories: { keys: `${JAEGER_BADGER_DIR}/keys`, values: `${JAEGER_BADGER_DIR}/values` },
         ephemeral: false,
@@ -46,7 +46,7 @@ describe('jaeger', () => {
   });
 
   test('memory storage', () => {
-    const input = devInput();
+    const input = seedInput();
     input.components = { jaeger: { storage: 'memory' } };
     const c = jaegerConfig(validate(input)) as any;
     expect(c.extensions.jaeger_storage.backends[JAEGER_STORE]).toEqual({ memory: { max_traces: 100000 } });
@@ -55,11 +55,11 @@ describe('jaeger', () => {
 });
 
 describe('grafana', () => {
-  const dev = loadNamed('dev');
-  const files = renderStack(dev);
+  const dev = loadFixture('dev');
+  const files = () => renderStack(dev);
 
   test('datasources: Prometheus (default), Loki, Jaeger, Alertmanager with the stable uids', () => {
-    const file = parseYaml(files['grafana/provisioning/datasources/datasources.yml']);
+    const file = parseYaml(files()['grafana/provisioning/datasources/datasources.yml']);
     expect(file.apiVersion).toBe(1);
     const byUid = Object.fromEntries(file.datasources.map((d: any) => [d.uid, d]));
     expect(Object.keys(byUid).sort()).toEqual(Object.values(DATASOURCE_UIDS).sort());
@@ -72,13 +72,13 @@ describe('grafana', () => {
   });
 
   test('a disabled component has no datasource', () => {
-    const input = devInput();
+    const input = seedInput();
     input.components = { loki: { enabled: false }, jaeger: { enabled: false } };
     expect(grafanaDatasources(validate(input)).map((d) => d.uid)).toEqual([DATASOURCE_UIDS.prometheus, DATASOURCE_UIDS.alertmanager]);
   });
 
   test('settings: no anonymous access, no sign-up, admin user from the config, no password in the file', () => {
-    const text = files['grafana/grafana.ini'];
+    const text = files()['grafana/grafana.ini'];
     const settings = ini.parse(text) as any;
     expect(settings.auth.anonymous.enabled).toBe(false);
     expect(settings.users.allow_sign_up).toBe(false);
@@ -89,8 +89,8 @@ describe('grafana', () => {
   });
 
   test('root_url: components.grafana.externalUrl, else the published address, else unset', () => {
-    const rootUrl = (input: ReturnType<typeof devInput>) => (ini.parse(renderStack(validate(input))['grafana/grafana.ini']) as any).server.root_url;
-    const input = devInput();
+    const rootUrl = (input: ReturnType<typeof seedInput>) => (ini.parse(renderStack(validate(input))['grafana/grafana.ini']) as any).server.root_url;
+    const input = seedInput();
     input.components = { ...input.components, grafana: { externalUrl: 'https://grafana.example.com/' } };
     expect(rootUrl(input)).toBe('https://grafana.example.com/');
     input.components.grafana = { port: 3005 };

@@ -4,31 +4,31 @@ import { lokiConfig } from '../src/render/loki';
 import { promtailConfig, PROMTAIL_POSITIONS_FILE, DOCKER_LOGS_JOB } from '../src/render/promtail';
 import { promtailSourceDir, RUNTIME } from '../src/containers';
 import { JSON_LABELS, JSON_METADATA, JSON_FIELDS } from '../promtail/pipeline';
-import { SEED_LOG_JOBS, SEED_LOG_SOURCES } from '../promtail/sources';
-import { devInput, loadNamed, parseYaml, validate } from './helpers';
+import { SEED_LOG_JOBS, SEED_LOG_SOURCES } from './fixtures/seed-log-sources';
+import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
 describe('loki', () => {
-  const dev = loadNamed('dev');
-  const cfg = lokiConfig(dev) as any;
+  const dev = loadFixture('dev');
+  const cfg = () => lokiConfig(dev) as any;
 
   test('single binary on the filesystem: tsdb, schema v13, daily index', () => {
-    expect(cfg.auth_enabled).toBe(false);
-    expect(cfg.common.replication_factor).toBe(1);
-    expect(cfg.common.ring.kvstore.store).toBe('inmemory');
-    expect(cfg.common.path_prefix).toBe(RUNTIME.loki.dataDir);
-    expect(cfg.schema_config.configs).toEqual([
+    expect(cfg().auth_enabled).toBe(false);
+    expect(cfg().common.replication_factor).toBe(1);
+    expect(cfg().common.ring.kvstore.store).toBe('inmemory');
+    expect(cfg().common.path_prefix).toBe(RUNTIME.loki.dataDir);
+    expect(cfg().schema_config.configs).toEqual([
       expect.objectContaining({ store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }),
     ]);
-    expect(cfg.server.http_listen_port).toBe(3100);
+    expect(cfg().server.http_listen_port).toBe(3100);
   });
 
   test('every path Loki writes is on its data volume', () => {
-    const paths = [cfg.common.storage.filesystem.chunks_directory, cfg.common.storage.filesystem.rules_directory, cfg.compactor.working_directory];
+    const paths = [cfg().common.storage.filesystem.chunks_directory, cfg().common.storage.filesystem.rules_directory, cfg().compactor.working_directory];
     for (const p of paths) expect(p.startsWith(`${RUNTIME.loki.dataDir}/`)).toBe(true);
   });
 
   test('the compactor applies logs.retention', () => {
-    const input = devInput();
+    const input = seedInput();
     input.logs = { ...input.logs, retention: '720h' };
     const c = lokiConfig(validate(input)) as any;
     expect(c.limits_config.retention_period).toBe('720h');
@@ -39,35 +39,35 @@ describe('loki', () => {
   // Keys per Loki v3.7.2 docs/sources/shared/configuration.md (`query_range`, `embedded_cache`): `cache_results`
   // defaults to false, and without it range-query results are never cached (queryrange/roundtrip.go:152).
   test('range-query results are cached in the embedded cache', () => {
-    expect(cfg.query_range).toEqual({
+    expect(cfg().query_range).toEqual({
       cache_results: true,
       results_cache: { cache: { embedded_cache: { enabled: true, max_size_mb: 100 } } },
     });
   });
 
   test('is rendered as loki/loki.yaml, and not when Loki is disabled', () => {
-    expect(parseYaml(renderStack(dev)['loki/loki.yaml'])).toEqual(cfg);
-    const input = devInput();
+    expect(parseYaml(renderStack(dev)['loki/loki.yaml'])).toEqual(cfg());
+    const input = seedInput();
     input.components = { loki: { enabled: false } };
     expect(renderStack(validate(input))['loki/loki.yaml']).toBeUndefined();
   });
 });
 
 describe('promtail', () => {
-  const dev = loadNamed('dev');
-  const cfg = promtailConfig(dev) as any;
-  const byJob = (job: string) => cfg.scrape_configs.find((s: any) => s.job_name === job);
+  const dev = loadFixture('dev');
+  const cfg = () => promtailConfig(dev) as any;
+  const byJob = (job: string) => cfg().scrape_configs.find((s: any) => s.job_name === job);
 
   test('pushes to Loki and keeps positions on its volume', () => {
-    expect(cfg.clients).toEqual([{ url: 'http://loki:3100/loki/api/v1/push' }]);
+    expect(cfg().clients).toEqual([{ url: 'http://loki:3100/loki/api/v1/push' }]);
     expect(PROMTAIL_POSITIONS_FILE.startsWith(`${RUNTIME.promtail.dataDir}/`)).toBe(true);
-    expect(cfg.positions.filename).toBe(PROMTAIL_POSITIONS_FILE);
+    expect(cfg().positions.filename).toBe(PROMTAIL_POSITIONS_FILE);
     // /ready must not depend on log files existing (the container healthcheck uses it).
-    expect(cfg.server).toMatchObject({ http_listen_port: 9080, health_check_target: false });
+    expect(cfg().server).toMatchObject({ http_listen_port: 9080, health_check_target: false });
   });
 
   test('the seed log sources are the dev stack\'s jobs', () => {
-    expect(cfg.scrape_configs.map((s: any) => s.job_name)).toEqual([...SEED_LOG_JOBS]);
+    expect(cfg().scrape_configs.map((s: any) => s.job_name)).toEqual([...SEED_LOG_JOBS]);
     expect(SEED_LOG_SOURCES.map((s) => s.job)).toEqual([...SEED_LOG_JOBS]);
   });
 
@@ -110,7 +110,7 @@ describe('promtail', () => {
 
   test('Docker discovery reads container logs through the socket, labelled by container', () => {
     expect(byJob(DOCKER_LOGS_JOB)).toBeUndefined();
-    const input = devInput();
+    const input = seedInput();
     input.logs = { ...input.logs, dockerDiscovery: true };
     const docker = (promtailConfig(validate(input)) as any).scrape_configs.find((s: any) => s.job_name === DOCKER_LOGS_JOB);
     expect(docker.docker_sd_configs).toEqual([{ host: 'unix:///var/run/docker.sock', refresh_interval: '15s' }]);
@@ -119,6 +119,6 @@ describe('promtail', () => {
   });
 
   test('is rendered as promtail/promtail.yaml', () => {
-    expect(parseYaml(renderStack(dev)['promtail/promtail.yaml'])).toEqual(cfg);
+    expect(parseYaml(renderStack(dev)['promtail/promtail.yaml'])).toEqual(cfg());
   });
 });

@@ -1,128 +1,249 @@
 /**
- * The subset of Prometheus alert templates this project can evaluate ahead of time, so the generated rule tests
- * can state the exact annotations promtool must see. Supported: `{{ $labels.<name> }}`, `{{ $value }}`, and
- * `{{ $value | humanize }}`, `humanizePercentage`, `humanizeDuration` (also written `humanize $value`).
+ * Prometheus alert templates (Go text/template with Prometheus' functions), evaluated ahead of time so the generated
+ * rule tests can state the exact annotations promtool renders. Supported: `$labels.<name>`, `$externalLabels.<name>`,
+ * `$value`, string and number literals, pipelines and parentheses, and the functions in SUPPORTED_FUNCTIONS with the
+ * semantics of prometheus template/template.go (v2.42, unchanged in v3.5). A missing label renders as "" (Prometheus
+ * executes templates with missingkey=zero on a map of strings). Anything else is refused at validation.
  */
+import {
+  GoTemplateError,
+  GoValue,
+  goPrint,
+  goSprintf,
+  goTitle,
+  humanize,
+  humanize1024,
+  humanizeDuration,
+  humanizePercentage,
+  humanizeTimestamp,
+  toFloat,
+  unsupportedVerbs,
+  PRINTF_VERBS,
+} from './go-format';
+import { goReplaceAll, checkGoRegexp } from './go-regexp';
+
+export { formatG } from './go-format';
 
 export class UnsupportedTemplate extends Error {}
 
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+export const SUPPORTED_FUNCTIONS = [
+  'humanize',
+  'humanize1024',
+  'humanizeDuration',
+  'humanizePercentage',
+  'humanizeTimestamp',
+  'printf',
+  'title',
+  'toUpper',
+  'toLower',
+  'reReplaceAll',
+] as const;
+
+const SUPPORTED_TEXT =
+  `{{ $labels.<name> }}, {{ $externalLabels.<name> }}, {{ $value }}, literals, pipes and the functions ${SUPPORTED_FUNCTIONS.join(', ')}`;
+
+/** What a template sees: the alert's labels, the stack's external labels and the expression's value. */
+export interface TemplateData {
+  labels: Record<string, string>;
+  externalLabels?: Record<string, string>;
+  value: number | undefined;
+}
+
+type Node =
+  | { t: 'var'; name: 'value' }
+  | { t: 'field'; map: 'labels' | 'externalLabels'; key: string }
+  | { t: 'lit'; value: GoValue }
+  | { t: 'fn'; name: string }
+  | { t: 'pipe'; commands: Node[][] };
 
 /** Throws UnsupportedTemplate when a template uses something outside the supported subset. */
 export function checkTemplate(text: string): void {
-  renderTemplate(text, {}, 1);
+  for (const part of split(text)) if (typeof part !== 'string') checkPipe(part);
 }
 
-export function renderTemplate(text: string, labels: Record<string, string>, value: number | undefined): string {
-  return text.replace(ACTION, (_m, action: string) => evalAction(action, labels, value));
+/** Whether the template shows $value (then a raw alert's test needs `test.value`). */
+export function usesValue(text: string): boolean {
+  return split(text).some((p) => typeof p !== 'string' && JSON.stringify(p).includes('"name":"value"'));
 }
 
-function evalAction(action: string, labels: Record<string, string>, value: number | undefined): string {
-  const label = /^\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)$/.exec(action);
-  if (label) return labels[label[1]] ?? '<no value>';
-  const piped = /^\$value(?:\s*\|\s*(humanize|humanizePercentage|humanizeDuration))?$/.exec(action);
-  const prefix = /^(humanize|humanizePercentage|humanizeDuration)\s+\$value$/.exec(action);
-  const fn = piped ? piped[1] : prefix ? prefix[1] : null;
-  if (!piped && !prefix) {
-    throw new UnsupportedTemplate(
-      `template action {{ ${action} }} is not supported; use {{ $labels.<name> }}, {{ $value }} or {{ $value | humanize }} (also humanizePercentage, humanizeDuration)`,
-    );
+export function renderTemplate(
+  text: string,
+  labels: Record<string, string>,
+  value: number | undefined,
+  externalLabels: Record<string, string> = {},
+): string {
+  const data: TemplateData = { labels, value, externalLabels };
+  return split(text)
+    .map((p) => (typeof p === 'string' ? p : goPrint(evalPipe(p, data))))
+    .join('');
+}
+
+/** Parsed templates: the rule-test generator renders each one for many values. */
+const parsedTemplates = new Map<string, Array<string | Node>>();
+
+function split(text: string): Array<string | Node> {
+  let parts = parsedTemplates.get(text);
+  if (!parts) {
+    parts = parseTemplate(text);
+    parsedTemplates.set(text, parts);
   }
-  if (value === undefined) throw new UnsupportedTemplate('the template shows $value, so the rule test needs `test.value`');
-  switch (fn) {
-    case 'humanize':
-      return humanize(value);
-    case 'humanizePercentage':
-      return `${formatG(value * 100, 4)}%`;
-    case 'humanizeDuration':
-      return humanizeDuration(value);
+  return parts;
+}
+
+/** Text and parsed actions, with `{{-` / `-}}` trimming applied to the neighbouring text. */
+function parseTemplate(text: string): Array<string | Node> {
+  const out: Array<string | Node> = [];
+  const re = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
+  let last = 0;
+  let trimNext = false;
+  for (const m of text.matchAll(re)) {
+    let before = text.slice(last, m.index);
+    if (trimNext) before = before.replace(/^\s+/, '');
+    if (m[1]) before = before.replace(/\s+$/, '');
+    out.push(before);
+    const body = m[2].trim();
+    if (!/^\/\*[\s\S]*\*\/$/.test(body)) out.push(parse(body));
+    trimNext = !!m[3];
+    last = m.index! + m[0].length;
+  }
+  let rest = text.slice(last);
+  if (trimNext) rest = rest.replace(/^\s+/, '');
+  if (rest.includes('{{')) throw new UnsupportedTemplate(`unclosed action in template: ${JSON.stringify(rest)}`);
+  out.push(rest);
+  return out.filter((p) => p !== '');
+}
+
+const TOKEN = /\s*(\$labels\.[a-zA-Z_][a-zA-Z0-9_]*|\$externalLabels\.[a-zA-Z_][a-zA-Z0-9_]*|\$value\b|"(?:[^"\\]|\\.)*"|`[^`]*`|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[a-zA-Z_][a-zA-Z0-9_]*|\||\(|\)|\S+)/y;
+
+function parse(action: string): Node {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < action.length) {
+    const m = TOKEN.exec(action);
+    if (!m) break;
+    tokens.push(m[1]);
+  }
+  const unsupported = () => new UnsupportedTemplate(`template action {{ ${action} }} is not supported; expected ${SUPPORTED_TEXT}`);
+  let pos = 0;
+  const pipe = (): Node => {
+    const commands: Node[][] = [[]];
+    while (pos < tokens.length && tokens[pos] !== ')') {
+      const tok = tokens[pos++];
+      if (tok === '|') commands.push([]);
+      else if (tok === '(') {
+        commands[commands.length - 1].push(pipe());
+        if (tokens[pos++] !== ')') throw unsupported();
+      } else commands[commands.length - 1].push(operand(tok, unsupported));
+    }
+    if (commands.some((c) => c.length === 0)) throw unsupported();
+    return { t: 'pipe', commands };
+  };
+  const node = pipe();
+  if (pos !== tokens.length) throw unsupported();
+  return node;
+}
+
+function operand(tok: string, unsupported: () => Error): Node {
+  if (tok === '$value') return { t: 'var', name: 'value' };
+  const field = /^\$(labels|externalLabels)\.(.+)$/.exec(tok);
+  if (field) return { t: 'field', map: field[1] as 'labels' | 'externalLabels', key: field[2] };
+  if (tok.startsWith('"')) return { t: 'lit', value: { kind: 'string', v: JSON.parse(tok) as string } };
+  if (tok.startsWith('`')) return { t: 'lit', value: { kind: 'string', v: tok.slice(1, -1) } };
+  if (/^[+-]?(\d|\.\d)/.test(tok)) {
+    // text/template: a constant with ".eE" is a float64, otherwise an int.
+    return { t: 'lit', value: { kind: /[.eE]/.test(tok) ? 'float' : 'int', v: Number(tok) } };
+  }
+  if ((SUPPORTED_FUNCTIONS as readonly string[]).includes(tok)) return { t: 'fn', name: tok };
+  throw unsupported();
+}
+
+const ARITY: Record<string, [number, number]> = { printf: [1, Infinity], reReplaceAll: [3, 3] };
+
+function checkPipe(node: Node): void {
+  if (node.t !== 'pipe') return;
+  node.commands.forEach((cmd, i) => {
+    const [head, ...args] = cmd;
+    args.forEach(checkPipe);
+    if (head.t === 'pipe') checkPipe(head);
+    if (head.t !== 'fn') {
+      if (args.length || i > 0) throw new UnsupportedTemplate(`a value cannot take arguments or piped input; expected a function of ${SUPPORTED_FUNCTIONS.join(', ')}`);
+      return;
+    }
+    const n = args.length + (i > 0 ? 1 : 0);
+    const [min, max] = ARITY[head.name] ?? [1, 1];
+    if (n < min || n > max) throw new UnsupportedTemplate(`${head.name} takes ${min === max ? min : `at least ${min}`} argument(s), got ${n}`);
+    const first = args[0];
+    if (head.name === 'printf' && first?.t === 'lit' && first.value.kind === 'string') {
+      const bad = unsupportedVerbs(first.value.v);
+      if (bad.length) throw new UnsupportedTemplate(`printf verb %${bad[0]} is not supported; expected one of ${[...PRINTF_VERBS].map((v) => `%${v}`).join(' ')}`);
+    }
+    if (head.name === 'reReplaceAll' && first?.t === 'lit' && first.value.kind === 'string') {
+      try {
+        checkGoRegexp(first.value.v);
+      } catch (err) {
+        throw new UnsupportedTemplate(`reReplaceAll: ${(err as Error).message}`);
+      }
+    }
+  });
+}
+
+function evalPipe(node: Node, data: TemplateData): GoValue {
+  if (node.t !== 'pipe') return evalOperand(node, data);
+  let piped: GoValue | undefined;
+  for (const [head, ...rest] of node.commands) {
+    if (head.t !== 'fn') {
+      piped = evalOperand(head, data);
+      continue;
+    }
+    const args = rest.map((a) => evalOperand(a, data));
+    if (piped !== undefined) args.push(piped);
+    piped = call(head.name, args);
+  }
+  return piped!;
+}
+
+function evalOperand(node: Node, data: TemplateData): GoValue {
+  switch (node.t) {
+    case 'var':
+      if (data.value === undefined) throw new UnsupportedTemplate('the template shows $value, so the rule test needs `test.value`');
+      return { kind: 'float', v: data.value };
+    case 'field':
+      return { kind: 'string', v: (node.map === 'labels' ? data.labels : data.externalLabels ?? {})[node.key] ?? '' };
+    case 'lit':
+      return node.value;
+    case 'pipe':
+      return evalPipe(node, data);
     default:
-      return goFloat(value);
+      throw new UnsupportedTemplate(`function ${node.name} used as a value`);
   }
 }
 
-/** Go's fmt "%.<p>g": like JS toExponential, except that exact decimal ties round to even. */
-export function formatG(v: number, precision: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  if (v === 0) return '0';
-  const rounded = roundHalfEven(v, precision);
-  const [mantissa, expStr] = rounded.toExponential(precision - 1).split('e');
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= precision) {
-    const m = trimZeros(mantissa);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+function call(name: string, args: GoValue[]): GoValue {
+  const str = (x: GoValue) => {
+    if (x.kind !== 'string') throw new GoTemplateError(`${name}: expected a string, got ${x.kind === 'float' ? 'float64' : 'int'}`);
+    return x.v;
+  };
+  const s = (v: string): GoValue => ({ kind: 'string', v });
+  switch (name) {
+    case 'humanize':
+      return s(humanize(toFloat(args[0])));
+    case 'humanize1024':
+      return s(humanize1024(toFloat(args[0])));
+    case 'humanizeDuration':
+      return s(humanizeDuration(toFloat(args[0])));
+    case 'humanizePercentage':
+      return s(humanizePercentage(toFloat(args[0])));
+    case 'humanizeTimestamp':
+      return s(humanizeTimestamp(toFloat(args[0])));
+    case 'printf':
+      return s(goSprintf(str(args[0]), args.slice(1)));
+    case 'title':
+      return s(goTitle(str(args[0])));
+    case 'toUpper':
+      return s(str(args[0]).toUpperCase());
+    case 'toLower':
+      return s(str(args[0]).toLowerCase());
+    default:
+      return s(goReplaceAll(str(args[0]), str(args[1]), str(args[2])));
   }
-  return trimZeros(rounded.toFixed(Math.max(0, precision - 1 - exp)));
-}
-
-/**
- * `v` nudged so that JS's round-half-up gives Go's round-half-even at `precision` significant digits. A tie is a
- * value whose exact decimal expansion ends in 5 right after the kept digits (e.g. 128.25 at 4 digits).
- */
-function roundHalfEven(v: number, precision: number): number {
-  // Fast path: a tie shows a 5 as the digit after the kept ones (nothing after it to round); most values do not.
-  const short = Math.abs(v).toExponential(precision);
-  if (short[short.indexOf('e') - 1] !== '5') return v;
-  const [digits, exp] = Math.abs(v).toExponential(precision + 24).split('e');
-  const mantissa = digits.replace('.', '');
-  const rest = mantissa.slice(precision);
-  if (!/^50*$/.test(rest)) return v;
-  const lastKept = Number(mantissa[precision - 1]);
-  if (lastKept % 2 === 1) return v; // rounding up lands on an even digit: JS does that already
-  const truncated = Number(`${mantissa[0]}.${mantissa.slice(1, precision)}e${exp}`);
-  return v < 0 ? -truncated : truncated;
-}
-
-const trimZeros = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-
-/** Go's strconv 'g' -1 (how a template prints a bare float64). */
-function goFloat(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e21) return String(v);
-  const s = String(v);
-  return s.replace(/e([+-])(\d)$/, 'e$10$2');
-}
-
-function humanize(v: number): string {
-  if (v === 0 || !Number.isFinite(v)) return formatG(v, 4);
-  let prefix = '';
-  if (Math.abs(v) >= 1) {
-    for (const p of ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y']) {
-      if (Math.abs(v) < 1000) break;
-      prefix = p;
-      v /= 1000;
-    }
-  } else {
-    for (const p of ['m', 'u', 'n', 'p', 'f', 'a', 'z', 'y']) {
-      if (Math.abs(v) >= 1) break;
-      prefix = p;
-      v *= 1000;
-    }
-  }
-  return formatG(v, 4) + prefix;
-}
-
-function humanizeDuration(v: number): string {
-  if (!Number.isFinite(v)) return formatG(v, 4);
-  if (v === 0) return '0s';
-  if (Math.abs(v) >= 1) {
-    const sign = v < 0 ? '-' : '';
-    v = Math.abs(v);
-    const total = Math.trunc(v);
-    const seconds = total % 60;
-    const minutes = Math.trunc(total / 60) % 60;
-    const hours = Math.trunc(total / 3600) % 24;
-    const days = Math.trunc(total / 86400);
-    if (days) return `${sign}${days}d ${hours}h ${minutes}m ${seconds}s`;
-    if (hours) return `${sign}${hours}h ${minutes}m ${seconds}s`;
-    if (minutes) return `${sign}${minutes}m ${seconds}s`;
-    return `${sign}${formatG(v, 4)}s`;
-  }
-  let prefix = '';
-  for (const p of ['m', 'u', 'n', 'p', 'f', 'a', 'z', 'y']) {
-    if (Math.abs(v) >= 1) break;
-    prefix = p;
-    v *= 1000;
-  }
-  return `${formatG(v, 4)}${prefix}s`;
 }

@@ -6,7 +6,7 @@ import type { Stack } from '../schema';
 import { resolveAlerts } from '../alerts';
 import { AddressOf, dockerAddress, scrapeJobs } from '../jobs';
 import { GENERATED_HEADER, toYaml } from '../yaml';
-import { prometheusConfig } from './prometheus';
+import { externalLabels, prometheusConfig } from './prometheus';
 import { ruleFile } from './rules';
 import { ruleTestFile } from './rule-tests';
 import { alertmanagerConfig } from './alertmanager';
@@ -36,7 +36,7 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   for (const group of groups) {
     files[`prometheus/rules/${group.name}.yml`] = toYaml(ruleFile(group), header);
     files[`prometheus/tests/${group.name}.test.yml`] = toYaml(
-      ruleTestFile(group, jobs, `../rules/${group.name}.yml`),
+      ruleTestFile(group, jobs, `../rules/${group.name}.yml`, externalLabels(stack)),
       header,
     );
   }

@@ -9,7 +9,7 @@ export function prometheusConfig(stack: Stack, ruleFiles: string[], addressOf: A
       scrape_interval: p.scrapeInterval,
       scrape_timeout: p.scrapeTimeout,
       evaluation_interval: p.evaluationInterval,
-      external_labels: { stack: stack.name, environment: stack.environment, ...p.externalLabels },
+      external_labels: externalLabels(stack),
     },
     ...(stack.components.alertmanager.enabled
       ? {
@@ -23,6 +23,11 @@ export function prometheusConfig(stack: Stack, ruleFiles: string[], addressOf: A
     rule_files: ruleFiles,
     scrape_configs: scrapeJobs(stack, addressOf).map(scrapeConfig),
   };
+}
+
+/** Labels Prometheus adds to every alert and series it sends out; alert templates read them as $externalLabels. */
+export function externalLabels(stack: Stack): Record<string, string> {
+  return { stack: stack.name, environment: stack.environment, ...stack.prometheus.externalLabels };
 }
 
 function scrapeConfig(job: ScrapeJob): object {

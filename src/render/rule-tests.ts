@@ -1,103 +1,134 @@
 /**
- * Generated `promtool test rules` files: for every alert and severity tier, an input that crosses the threshold
- * (the alert is still pending just before `for` has passed and fires after it) and an input below it (silent).
- * Tiers of one alert name are evaluated together: an input above the critical threshold fires warning too.
+ * Generated `promtool test rules` files. For every alert name, one input per value range its tiers define: below
+ * the lowest threshold, between each pair of tiers and above the highest. So every severity tier has a case where
+ * it fires (the alert is still pending just before `for` has passed and fires after it) and one where it is silent,
+ * and each case expects exactly the tiers that hold, with the annotations a receiver gets.
+ *
+ * Timing: the series step divides every `for`, window and the group interval (their gcd, at most 1m), so every
+ * duration is a whole number of steps; rules are evaluated at the group's interval (the step when it has none).
  */
 import type { AlertRule, RuleGroup } from '../alerts';
 import type { ScrapeJob } from '../jobs';
 import { parseDuration, formatDuration } from '../duration';
 import { annotations, ruleLabels } from './rules';
 import { renderTemplate } from './annotations';
+import { formatG } from './go-format';
+import { scenario, Scenario, InputSeries, Target } from './rule-test-inputs';
 
-/** Sample spacing and rule evaluation interval of the generated tests. */
-const STEP_MS = 60_000;
-
-interface InputSeries {
-  series: string;
-  values: string;
-}
-
-/** What a test input makes the alert's expression evaluate to, and the labels of the resulting series. */
-interface Scenario {
-  series: InputSeries[];
-  value: number;
-  labels: Record<string, string>;
-}
+/** The default step: a minute, the interval raw alerts' own test inputs are written in. */
+const MINUTE = 60_000;
 
 interface TestCase {
+  /** promtool prints it with a failure. */
+  name?: string;
   interval: string;
+  external_labels?: Record<string, string>;
   input_series: InputSeries[];
   alert_rule_test: Array<{ eval_time: string; alertname: string; exp_alerts: object[] }>;
 }
 
-/** The test file of a rule group; `ruleFile` is the rule file's path relative to the test file. */
-export function ruleTestFile(group: RuleGroup, jobs: ScrapeJob[], ruleFile: string): object {
-  const tests: TestCase[] = [];
-  // Tiers by alert name and jobs by name, looked up once: a linear scan per rule is quadratic in large stacks.
-  // Keyed by name and jobs: a rule split per metric mapping (src/mapping.ts) has its own tiers per group of jobs.
-  const tiers = new Map<string, AlertRule[]>();
-  const key = (r: AlertRule) => `${r.name} ${r.jobs.join(',')}`;
-  for (const r of group.rules) tiers.set(key(r), [...(tiers.get(key(r)) ?? []), r]);
-  const jobByName = new Map(jobs.map((j) => [j.job, j]));
-  for (const rule of group.rules) tests.push(...testsFor(rule, tiers.get(key(rule))!, jobByName));
-  return { rule_files: [ruleFile], evaluation_interval: formatDuration(STEP_MS), tests };
+/** Step of the input series and evaluation interval of a group's tests, in ms. */
+export interface Timing {
+  step: number;
+  eval: number;
 }
 
-function testsFor(rule: AlertRule, siblings: AlertRule[], jobs: Map<string, ScrapeJob>): TestCase[] {
-  const base = baseLabels(rule, jobs);
-  const forMs = parseDuration(rule.for);
-  if (rule.kind === 'raw') return rawTests(rule, forMs);
+/** The test file of a rule group; `ruleFile` is the rule file's path relative to the test file. */
+export function ruleTestFile(group: RuleGroup, jobs: ScrapeJob[], ruleFile: string, externalLabels: Record<string, string> = {}): object {
+  const timing = groupTiming(group);
+  // Tiers by alert name and jobs: a rule split per metric mapping (src/mapping.ts) has its own tiers per group of jobs.
+  const byName = new Map<string, AlertRule[]>();
+  const key = (r: AlertRule) => `${r.name} ${r.jobs.join(',')}`;
+  for (const r of group.rules) byName.set(key(r), [...(byName.get(key(r)) ?? []), r]);
+  const jobByName = new Map(jobs.map((j) => [j.job, j]));
+  const tests: TestCase[] = [];
+  for (const tiers of byName.values()) tests.push(...testsFor(tiers, jobByName, timing, externalLabels));
+  // Only templates that read $externalLabels need them in the test (it keeps the other files short).
+  const reads = group.rules.some((r) => Object.values(annotations(r)).some((t) => t.includes('$externalLabels')));
+  const ext = reads && Object.keys(externalLabels).length ? { external_labels: externalLabels } : {};
+  return { rule_files: [ruleFile], evaluation_interval: formatDuration(timing.eval), tests: tests.map((t) => ({ ...t, ...ext })) };
+}
 
-  const threshold = rule.kind === 'down' ? 0 : rule.threshold;
-  const warmup = rule.kind === 'gauge' || rule.kind === 'down' ? 0 : parseDuration(rule.window) + STEP_MS;
-  const fireAt = forMs + warmup + STEP_MS;
-  const steps = fireAt / STEP_MS + 2;
-  const out: TestCase[] = [];
-  for (const firing of [true, false]) {
+/** The gcd of a minute, the group interval and every `for` and window, halved until each window holds two steps. */
+export function groupTiming(group: RuleGroup): Timing {
+  const durations = group.rules.filter((r) => r.kind !== 'raw').flatMap((r) => [r.for, 'window' in r ? r.window : '0s']);
+  const windows = group.rules.flatMap((r) => ('window' in r ? [parseDuration(r.window)] : []));
+  const interval = group.interval ? parseDuration(group.interval) : undefined;
+  let step = [MINUTE, interval ?? 0, ...durations.map(parseDuration)].reduce(gcd);
+  while (step % 2 === 0 && windows.some((w) => w / step < 2)) step /= 2;
+  return { step, eval: interval ?? step };
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const ceilTo = (v: number, unit: number) => Math.ceil(v / unit) * unit;
+
+function testsFor(tiers: AlertRule[], jobs: Map<string, ScrapeJob>, timing: Timing, ext: Record<string, string>): TestCase[] {
+  const rule = tiers[0];
+  if (rule.kind === 'raw') return rawTests(rule, ext);
+  const { step } = timing;
+  const forMs = parseDuration(rule.for);
+  const warmup = rule.kind === 'gauge' || rule.kind === 'down' ? 0 : parseDuration(rule.window) + step;
+  const fireAt = ceilTo(warmup, timing.eval) + ceilTo(forMs, timing.eval) + timing.eval;
+  const steps = Math.ceil(fireAt / step) + 2;
+  return targets(tiers).map((target) => {
     // Prometheus computes the value with its own float rounding; an input whose value sits on a rounding edge of
     // the annotation's 4 significant digits is nudged until the text is the same a hair above and below.
-    let s = scenario(rule, base, threshold, firing, steps, 0);
-    for (let nudge = 1; nudge <= 8 && !stableText(siblings, s); nudge++) s = scenario(rule, base, threshold, firing, steps, nudge);
-    // Which tiers of this alert name hold at the scenario's value.
-    const expected = siblings
+    // A value a float error away from a threshold is nudged too: Prometheus may land on either side of it.
+    const settled = (x: Scenario) => stableText(tiers, x, ext) && ('exact' in target || !nearThreshold(tiers, x.value));
+    let s = scenario(rule, baseLabels(rule, jobs), target, { steps, step }, 0);
+    for (let nudge = 1; nudge <= 8 && !settled(s); nudge++) s = scenario(rule, baseLabels(rule, jobs), target, { steps, step }, nudge);
+    const expected = tiers
       .filter((r) => holds(r, s.value))
-      .map((r) => ({
-        exp_labels: { ...s.labels, ...ruleLabels(r) },
-        exp_annotations: renderAll(annotations(r), s.labels, s.value),
-      }));
+      .map((r) => ({ exp_labels: { ...s.labels, ...ruleLabels(r) }, exp_annotations: renderAll(annotations(r), s.labels, s.value, ext) }));
     const checks: TestCase['alert_rule_test'] = [];
-    if (firing && forMs >= 2 * STEP_MS) {
-      // Just before `for` has passed the alert is pending, not firing.
-      checks.push({ eval_time: formatDuration(forMs - STEP_MS), alertname: rule.name, exp_alerts: [] });
-    }
+    // Just before `for` has passed the alert is pending, not firing.
+    if (expected.length && forMs > 0) checks.push({ eval_time: formatDuration(forMs - step), alertname: rule.name, exp_alerts: [] });
     checks.push({ eval_time: formatDuration(fireAt), alertname: rule.name, exp_alerts: expected });
-    out.push({ interval: formatDuration(STEP_MS), input_series: s.series, alert_rule_test: checks });
-  }
-  return out;
+    const outcome = expected.length ? `fires ${expected.map((e) => e.exp_labels.severity).join(' and ')}` : 'silent';
+    return { name: `${rule.name} at ${formatG(s.value, 4)}: ${outcome}`, interval: formatDuration(step), input_series: s.series, alert_rule_test: checks };
+  });
 }
 
-function rawTests(rule: Extract<AlertRule, { kind: 'raw' }>, forMs: number): TestCase[] {
-  const fireAt = rule.test.fireAt ? parseDuration(rule.test.fireAt) : forMs + 5 * STEP_MS;
-  const interval = formatDuration(STEP_MS);
+/**
+ * The values to test: below the lowest threshold, between neighbouring tiers, above the highest; a single `>=`,
+ * `<=`, `==` or `!=` threshold is also tested exactly at its value.
+ */
+function targets(tiers: AlertRule[]): Target[] {
+  const rule = tiers[0];
+  if (rule.kind === 'down') return [{ exact: 0 }, { exact: 1 }];
+  const op = rule.kind === 'gauge' || rule.kind === 'ratio' ? rule.op : '>';
+  const thresholds = [...new Set(tiers.map((r) => ('threshold' in r ? r.threshold : 0)))].sort((a, b) => a - b);
+  const [low, high] = [thresholds[0], thresholds[thresholds.length - 1]];
+  if (thresholds.length === 1) {
+    if (op === '==' || op === '!=') return [{ exact: low }, { above: low }];
+    if (op === '>=' && (rule.kind === 'gauge' || low === 1)) return [{ below: low }, { exact: low }];
+    if (op === '<=' && rule.kind === 'gauge') return [{ exact: low }, { above: low }];
+  }
+  const out: Target[] = [{ below: low }];
+  for (let i = 0; i + 1 < thresholds.length; i++) out.push({ between: [thresholds[i], thresholds[i + 1]] });
+  return [...out, { above: high }];
+}
+
+function rawTests(rule: Extract<AlertRule, { kind: 'raw' }>, ext: Record<string, string>): TestCase[] {
+  const fireAt = rule.test.fireAt ? parseDuration(rule.test.fireAt) : parseDuration(rule.for) + 5 * MINUTE;
+  // The user's series values are written for one-minute steps.
+  const interval = formatDuration(MINUTE);
   const labels = rule.test.expectLabels;
   const firing: TestCase = {
+    name: `${rule.name}: fires on test.firing`,
     interval,
     input_series: rule.test.firing,
     alert_rule_test: [
       {
         eval_time: formatDuration(fireAt),
         alertname: rule.name,
-        exp_alerts: [
-          {
-            exp_labels: { ...labels, ...ruleLabels(rule) },
-            exp_annotations: renderAll(annotations(rule), labels, rule.test.value),
-          },
-        ],
+        exp_alerts: [{ exp_labels: { ...labels, ...ruleLabels(rule) }, exp_annotations: renderAll(annotations(rule), labels, rule.test.value, ext) }],
       },
     ],
   };
   if (rule.test.quiet.length === 0) return [firing];
   const quiet: TestCase = {
+    name: `${rule.name}: silent on test.quiet`,
     interval,
     input_series: rule.test.quiet,
     alert_rule_test: [{ eval_time: formatDuration(fireAt), alertname: rule.name, exp_alerts: [] }],
@@ -105,17 +136,21 @@ function rawTests(rule: Extract<AlertRule, { kind: 'raw' }>, forMs: number): Tes
   return [firing, quiet];
 }
 
-function stableText(rules: AlertRule[], s: Scenario): boolean {
+function nearThreshold(tiers: AlertRule[], value: number): boolean {
+  return tiers.some((r) => 'threshold' in r && Math.abs(value - r.threshold) <= 1e-9 * Math.max(1, Math.abs(r.threshold)));
+}
+
+function stableText(rules: AlertRule[], s: Scenario, ext: Record<string, string>): boolean {
   // Only templates that show $value can change with it (skipping the others halves the work in large stacks).
   const templates = rules.flatMap((r) => Object.values(annotations(r)).filter((t) => t.includes('$value')));
   if (templates.length === 0) return true;
-  const text = (v: number) => JSON.stringify(templates.map((t) => renderTemplate(t, s.labels, v)));
+  const text = (v: number) => JSON.stringify(templates.map((t) => renderTemplate(t, s.labels, v, ext)));
   const eps = Math.max(Math.abs(s.value) * 1e-9, 1e-12);
   return text(s.value - eps) === text(s.value + eps);
 }
 
-function renderAll(templates: Record<string, string>, labels: Record<string, string>, value: number | undefined) {
-  return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, renderTemplate(v, labels, value)]));
+function renderAll(templates: Record<string, string>, labels: Record<string, string>, value: number | undefined, ext: Record<string, string>) {
+  return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, renderTemplate(v, labels, value, ext)]));
 }
 
 /** Labels every input series carries: the first watched job, its service label and first target. */
@@ -125,7 +160,8 @@ function baseLabels(rule: AlertRule, jobs: Map<string, ScrapeJob>): Record<strin
   return { job: job.job, service: job.labels.service, instance: job.targets[0] };
 }
 
-function holds(rule: AlertRule, value: number): boolean {
+/** Whether the rule's condition holds at `value`. */
+export function holds(rule: AlertRule, value: number): boolean {
   if (rule.kind === 'raw') return true;
   const op = rule.kind === 'gauge' || rule.kind === 'ratio' ? rule.op : rule.kind === 'down' ? '==' : '>';
   const t = rule.kind === 'down' ? 0 : rule.threshold;
@@ -143,103 +179,4 @@ function holds(rule: AlertRule, value: number): boolean {
     default:
       return value !== t;
   }
-}
-
-/** An input making the expression land above (firing) or below (quiet) `threshold`. */
-function scenario(
-  rule: Exclude<AlertRule, { kind: 'raw' }>,
-  base: Record<string, string>,
-  threshold: number,
-  firing: boolean,
-  steps: number,
-  /** 0 for the plain input; 1, 2, … move the value slightly, off a rounding edge. */
-  nudge: number,
-): Scenario {
-  const counter = (perStep: number) => `0+${num(perStep)}x${steps}`;
-  const constant = (v: number) => `${num(v)}x${steps}`;
-  switch (rule.kind) {
-    case 'ratio': {
-      const t = threshold;
-      const ratio = firing ? (rule.op === '>=' && t === 1 ? 1 : t === 0 ? 0.5 : t < 0.5 ? 2 * t : (1 + t) / 2) : t / 2;
-      const total = 1000 + 7 * nudge;
-      const bad = round(ratio * total);
-      const good = round(total - bad);
-      const num_ = rule.numerator;
-      const den = rule.denominator;
-      const series: InputSeries[] = [{ series: seriesText(num_.metric, { ...base, ...num_.sample }), values: counter(bad) }];
-      if (den.metrics.includes(num_.metric)) {
-        // The numerator's series are part of the denominator: add the rest as a separate, good series.
-        const other = den.metrics.find((m) => m !== num_.metric) ?? num_.metric;
-        series.push({ series: seriesText(other, { ...base, ...den.sample }), values: counter(good) });
-      } else {
-        series.push({ series: seriesText(den.metrics[0], { ...base, ...den.sample }), values: counter(bad + good) });
-      }
-      return { series, value: bad / (bad + good), labels: pick(base, ['job', 'service']) };
-    }
-    case 'latency': {
-      // Buckets around the threshold; all observations land in one bucket.
-      const stretch = 1 + 0.01 * nudge;
-      const bounds = [(threshold / 2) * stretch, threshold, 2 * threshold * stretch, 4 * threshold * stretch].map((b) => Number(b.toPrecision(6)));
-      const perStep = 10;
-      const lowest = firing ? 3 : 0; // index of the bucket holding the observations
-      const series = [...bounds.map(String), '+Inf'].map((le, i) => ({
-        series: seriesText(`${rule.histogram}_bucket`, { ...base, le }),
-        values: counter(i >= lowest ? perStep : 0),
-      }));
-      const lower = lowest === 0 ? 0 : bounds[lowest - 1];
-      const value = lower + (bounds[lowest] - lower) * rule.quantile;
-      return { series, value, labels: pick(base, ['job', 'service']) };
-    }
-    case 'gauge': {
-      const v = round(gaugeValue(rule.op, threshold, firing, nudge)); // the value promtool parses back
-      const labels = { ...base, ...rule.sample };
-      return { series: [{ series: seriesText(rule.metric, labels), values: constant(v) }], value: v, labels };
-    }
-    case 'increase': {
-      // Whole increments per step keep the expected increase exact.
-      const perWindow = parseDuration(rule.window) / STEP_MS;
-      const perStep = firing ? Math.floor((2 * threshold) / perWindow) + 1 : Math.floor(threshold / 2 / perWindow);
-      const labels = { ...base, ...rule.sample };
-      return {
-        series: [{ series: seriesText(rule.metric, labels), values: counter(perStep) }],
-        value: perStep * perWindow,
-        labels,
-      };
-    }
-    case 'down': {
-      const v = firing ? 0 : 1;
-      return { series: [{ series: seriesText(rule.metric, base), values: constant(v) }], value: v, labels: base };
-    }
-  }
-}
-
-function gaugeValue(op: string, t: number, firing: boolean, nudge: number): number {
-  const d = Math.max(Math.abs(t) * 0.1, 1) * (1 + 0.01 * nudge);
-  switch (op) {
-    case '>':
-      return firing ? t + d : t - d;
-    case '>=':
-      return firing ? t : t - d;
-    case '<':
-      return firing ? t - d : t + d;
-    case '<=':
-      return firing ? t : t + d;
-    case '==':
-      return firing ? t : t + 1;
-    default:
-      return firing ? t + 1 : t;
-  }
-}
-
-const round = (v: number) => Math.round(v * 1000) / 1000;
-const num = (v: number) => String(round(v));
-const pick = (o: Record<string, string>, keys: string[]) =>
-  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
-
-function seriesText(metric: string, labels: Record<string, string>): string {
-  const body = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
-    .join(', ');
-  return `${metric}{${body}}`;
 }

@@ -1,6 +1,8 @@
 /** Prometheus rule files: one file per rule group, one alerting rule per alert and severity tier. */
 import type { AlertRule, RuleGroup } from '../alerts';
 import { jobMatcher, selector } from '../promql';
+import { parseDuration } from '../duration';
+import { humanizeDuration, humanizePercentage } from './go-format';
 
 /** The PromQL condition of an alert. */
 export function alertExpr(rule: AlertRule): string {
@@ -30,18 +32,60 @@ export function alertExpr(rule: AlertRule): string {
   }
 }
 
-/** Default annotations when a spec gives none. */
+/**
+ * The annotations of a rule: its texts (default ones when the spec gives none) with `{threshold}`, `{for}` and
+ * `{window}` replaced by this rule's effective values, then the extra annotations.
+ */
 export function annotations(rule: AlertRule): Record<string, string> {
+  let out = annotationCache.get(rule);
+  if (!out) annotationCache.set(rule, (out = buildAnnotations(rule)));
+  return out;
+}
+
+/** Rules are immutable once resolved; the rule-test generator asks for their texts many times. */
+const annotationCache = new WeakMap<AlertRule, Record<string, string>>();
+
+function buildAnnotations(rule: AlertRule): Record<string, string> {
   const op = rule.kind === 'ratio' || rule.kind === 'gauge' ? rule.op : '>';
-  const threshold = 'threshold' in rule ? ` (threshold ${op} ${rule.threshold})` : '';
+  const threshold = 'threshold' in rule ? ` (threshold ${op} {threshold})` : '';
+  // The value reads like the threshold: a ratio as a percentage, a latency as a duration.
+  const shown = rule.kind === 'ratio' ? 'humanizePercentage' : rule.kind === 'latency' ? 'humanizeDuration' : 'humanize';
   const out: Record<string, string> = {
     summary: rule.summary ?? `${rule.name} on {{ $labels.job }}`,
     // A raw expression's value has no known meaning, so its default description does not show it.
     description:
-      rule.description ?? (rule.kind === 'raw' ? `${rule.name} is firing.` : `{{ $labels.job }}: {{ $value | humanize }}${threshold}.`),
+      rule.description ?? (rule.kind === 'raw' ? `${rule.name} is firing.` : `{{ $labels.job }}: {{ $value | ${shown} }}${threshold}.`),
   };
   if (rule.runbookUrl) out.runbook_url = rule.runbookUrl;
-  return out;
+  Object.assign(out, rule.annotations ?? {});
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, fillPlaceholders(v, rule)]));
+}
+
+/** `{threshold}` (a ratio as a percentage, a latency as a duration), `{for}` and `{window}` in words. */
+export function fillPlaceholders(text: string, rule: AlertRule): string {
+  return text.replace(/\{(threshold|for|window)\}/g, (whole, name: string) => {
+    if (name === 'for') return durationWords(rule.for);
+    if (name === 'window') return 'window' in rule ? durationWords(rule.window) : whole;
+    if (!('threshold' in rule)) return whole;
+    if (rule.kind === 'ratio') return humanizePercentage(rule.threshold);
+    if (rule.kind === 'latency') return humanizeDuration(rule.threshold);
+    return String(rule.threshold);
+  });
+}
+
+const WORDS: Array<[string, number]> = [['day', 86400e3], ['hour', 3600e3], ['minute', 60e3], ['second', 1e3], ['millisecond', 1]];
+
+/** "5m" → "5 minutes", "1m30s" → "1 minute 30 seconds", "0s" → "0 seconds". */
+export function durationWords(duration: string): string {
+  let ms = parseDuration(duration);
+  if (ms === 0) return '0 seconds';
+  const parts: string[] = [];
+  for (const [word, size] of WORDS) {
+    const n = Math.floor(ms / size);
+    if (n > 0) parts.push(`${n} ${word}${n === 1 ? '' : 's'}`);
+    ms -= n * size;
+  }
+  return parts.join(' ');
 }
 
 export function ruleLabels(rule: AlertRule): Record<string, string> {
@@ -54,6 +98,7 @@ export function ruleFile(group: RuleGroup): object {
     groups: [
       {
         name: group.name,
+        ...(group.interval ? { interval: group.interval } : {}),
         rules: group.rules.map((rule) => ({
           alert: rule.name,
           expr: alertExpr(rule),

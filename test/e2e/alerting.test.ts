@@ -1,13 +1,15 @@
 /**
  * End to end: real Prometheus and Alertmanager (Debian packages) run the files the renderers produce for the
- * e2e stack (test/e2e/fixture.ts, the dev stack on 127.0.0.1), scrape the demo app, and notify a webhook sink.
- * Faults injected into the demo app must reach the receiver the routing tree names, within a bound derived from
- * `for` and the intervals; an inhibited warning must not be delivered; a cleared fault must resolve.
+ * e2e fixture stack (test/e2e/fixture.ts, independent of stacks/*), scrape the demo app, and notify a webhook sink.
+ * Faults injected into the demo app must reach the receiver that the FIXTURE's route tree names (evaluated by
+ * test/e2e/routing.ts from the config, not asked of the rendered file), within a bound derived from `for` and the
+ * intervals; an inhibited warning must not be delivered; a cleared fault must resolve.
  *
- * A missing binary fails the test (it names the Debian package), it never skips. Every wait is bounded, and every
- * process is stopped in afterAll. Set E2E_KEEP=1 to keep the temp dir (rendered files, data, process logs).
+ * Every wait has a bound derived from the fixture's intervals, with headroom for a loaded 2-core machine, and each
+ * bound is asserted on the arrival time; a failure lists every notification that arrived, with its receiver and
+ * when. A missing binary fails the test (it names the Debian package), it never skips. Every process is stopped in
+ * afterAll. Set E2E_KEEP=1 to keep the temp dir (rendered files, data, process logs).
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,8 +17,9 @@ import { validateStack, REPO_ROOT } from '../../src/load';
 import { renderStack } from '../../src/render';
 import { parseDuration } from '../../src/duration';
 import { parsePromQL } from '../../src/promql';
-import type { ComponentName, Stack, StackInput } from '../../src/schema';
+import type { ComponentName, Stack } from '../../src/schema';
 import { e2eStackInput, FOR, TIMINGS, WINDOW } from './fixture';
+import { expectedReceivers } from './routing';
 import {
   Delivery,
   freePort,
@@ -36,9 +39,16 @@ import {
 jest.setTimeout(90_000);
 
 const SERVICE = 'backend';
-/** Added to every derived bound: process scheduling, HTTP round trips, timer drift. */
-const SLACK_MS = 5000;
 const ms = parseDuration;
+/**
+ * Headroom on every bound derived from the intervals: ×1.5 for a loaded 2-core machine (Prometheus evaluations and
+ * Alertmanager flushes run late), plus fixed slack for process scheduling, HTTP round trips and timer drift.
+ */
+const LOAD_FACTOR = 1.5;
+const SLACK_MS = 5000;
+const withHeadroom = (derivedMs: number) => Math.ceil(derivedMs * LOAD_FACTOR) + SLACK_MS;
+/** Process start-up (not a config interval): a Node process with tsx, and two Go binaries opening their storage. */
+const STARTUP_MS = 30_000;
 
 interface Env {
   tmp: string;
@@ -48,8 +58,7 @@ interface Env {
   prom: string;
   am: string;
   demo: string;
-  amtool: string;
-  amConfig: string;
+  upAt: number;
   faultsAt: number;
 }
 
@@ -73,15 +82,13 @@ beforeAll(async () => {
   // Binaries first: a machine without them fails here, with the package to install.
   const prometheusBin = requireBinary('PROMETHEUS_BIN', ['prometheus']);
   const alertmanagerBin = requireBinary('ALERTMANAGER_BIN', ['prometheus-alertmanager', 'alertmanager']);
-  const amtool = requireBinary('AMTOOL_BIN', ['amtool']);
 
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'monitoring-e2e-'));
   sink = await startWebhookSink();
   const ports = { prometheus: await freePort(), alertmanager: await freePort(), demo: await freePort() };
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dev = JSON.parse(JSON.stringify(require('../../stacks/dev').default)) as StackInput;
-  const stack = validateStack(e2eStackInput(dev, { demo: ports.demo, sink: sink.port }), 'test/e2e/fixture.ts');
+  const input = e2eStackInput({ demo: ports.demo, sink: sink.port });
+  const stack = validateStack(input, 'test/e2e/fixture.ts');
   const started: Partial<Record<ComponentName, number>> = { prometheus: ports.prometheus, alertmanager: ports.alertmanager };
   const files = renderStack(stack, {
     addressOf: (component) => {
@@ -96,6 +103,7 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(filesDir, rel), content);
   }
   const amConfig = path.join(filesDir, 'alertmanager', 'alertmanager.yml');
+  fs.accessSync(amConfig);
   const logs = path.join(tmp, 'logs');
   fs.mkdirSync(logs);
 
@@ -122,9 +130,9 @@ beforeAll(async () => {
   const base = (port: number) => `http://127.0.0.1:${port}`;
   const ready = (url: string) => async () => ((await request(url, { timeoutMs: 1000 })).status === 200 ? true : undefined);
   await Promise.all([
-    waitFor('the demo app', ready(`${base(ports.demo)}/healthz`), { timeoutMs: 20_000, procs }),
-    waitFor('Alertmanager to be ready', ready(`${base(ports.alertmanager)}/-/ready`), { timeoutMs: 20_000, procs }),
-    waitFor('Prometheus to be ready', ready(`${base(ports.prometheus)}/-/ready`), { timeoutMs: 20_000, procs }),
+    waitFor('the demo app', ready(`${base(ports.demo)}/healthz`), { timeoutMs: STARTUP_MS, procs }),
+    waitFor('Alertmanager to be ready', ready(`${base(ports.alertmanager)}/-/ready`), { timeoutMs: STARTUP_MS, procs }),
+    waitFor('Prometheus to be ready', ready(`${base(ports.prometheus)}/-/ready`), { timeoutMs: STARTUP_MS, procs }),
   ]);
   env = {
     tmp,
@@ -134,8 +142,7 @@ beforeAll(async () => {
     prom: base(ports.prometheus),
     am: base(ports.alertmanager),
     demo: base(ports.demo),
-    amtool,
-    amConfig,
+    upAt: 0,
     faultsAt: 0,
   };
 }, 60_000);
@@ -147,57 +154,80 @@ afterAll(async () => {
   else if (tmp) process.stderr.write(`e2e files kept in ${tmp}\n`);
 }, 30_000);
 
-/** What Alertmanager's own routing (amtool, on the rendered file) says an alert with these labels reaches. */
-function routedReceivers(e: Env, labels: Record<string, string>): string[] {
-  const out = execFileSync(e.amtool, ['config', 'routes', 'test', `--config.file=${e.amConfig}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)], {
-    encoding: 'utf8',
-    timeout: 10_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return out.trim().split(',').map((s) => s.trim()).filter(Boolean);
+/** The receiver the fixture's route tree names for an alert with these labels (exactly one in this fixture). */
+function expectedReceiver(e: Env, labels: Record<string, string>): string {
+  const receivers = expectedReceivers(e.stack.alertmanager.route, labels);
+  expect(receivers).toHaveLength(1);
+  return receivers[0];
 }
 
 const matches = (d: Delivery, labels: Record<string, string>, status = 'firing') =>
   d.status === status && Object.entries(labels).every(([k, v]) => d.labels[k] === v);
 
-/** Waits for a notification of an alert with `labels`; returns it. */
-async function delivery(e: Env, what: string, labels: Record<string, string>, timeoutMs: number, status = 'firing'): Promise<Delivery> {
+/** Every notification so far, with its receiver and arrival time relative to `since`, for failure messages. */
+function arrivals(e: Env, since: number): string {
+  const lines = e.sink.deliveries.map(
+    (d) => `+${d.receivedAt - since} ms  ${d.receiver} (/${d.path}): ${d.labels.alertname}/${d.labels.severity}/${d.labels.service ?? '-'} ${d.status}`,
+  );
+  return [...new Set(lines)].join('\n  ') || '(none)';
+}
+
+/**
+ * Waits for a notification of an alert with `labels` within `bound` ms of `since`, and asserts the bound on its
+ * arrival time. Either failure lists what arrived and when, and the process logs.
+ */
+async function arrival(e: Env, what: string, labels: Record<string, string>, since: number, bound: number, status = 'firing'): Promise<Delivery> {
+  const fail = (message: string) =>
+    new Error(
+      `${message}\nnotifications since the start (+ms):\n  ${arrivals(e, since)}\n` + e.procs.map((p) => `--- ${p.name}\n${tail(p.logFile, 10)}`).join('\n'),
+    );
+  let got: Delivery;
   try {
-    return await waitFor(`${what} (${status}) at the webhook sink`, () => e.sink.deliveries.find((d) => matches(d, labels, status)), {
-      timeoutMs,
+    got = await waitFor(`${what} (${status}) at the webhook sink`, () => e.sink.deliveries.find((d) => matches(d, labels, status)), {
+      timeoutMs: Math.max(0, since + bound - Date.now()),
       intervalMs: 100,
       procs: e.procs,
     });
   } catch (err) {
-    const seen = e.sink.deliveries.map((d) => `${d.receiver}: ${d.labels.alertname}/${d.labels.severity}/${d.labels.service} ${d.status}`);
-    const logs = e.procs.map((p) => `--- ${p.name}\n${tail(p.logFile, 10)}`).join('\n');
-    throw new Error(`${(err as Error).message}\nnotifications so far:\n  ${[...new Set(seen)].join('\n  ') || '(none)'}\n${logs}`);
+    throw fail(`${(err as Error).message} (bound ${bound} ms)`);
   }
+  if (got.receivedAt - since > bound) throw fail(`${what} (${status}) arrived after ${got.receivedAt - since} ms, bound ${bound} ms`);
+  process.stdout.write(`${what} ${status} at ${got.receiver} after ${got.receivedAt - since} ms (bound ${bound} ms)\n`);
+  return got;
 }
 
 /**
  * Upper bound from injecting a fault to the notification of an alert that fires on it: the first scrape that shows
  * the change and one more (rate() needs two samples of a new series), the evaluation that starts `for`, `for`
- * itself, the evaluation that finds it elapsed, Alertmanager's group_wait, and slack.
+ * itself, the evaluation that finds it elapsed, Alertmanager's group_wait; with headroom. `crossingMs` is the time a
+ * ratio over a window that still holds the healthy baseline needs to cross its threshold.
  */
-function firingBound(alertFor: string): number {
-  return 2 * ms(TIMINGS.scrapeInterval) + 2 * ms(TIMINGS.evaluationInterval) + ms(alertFor) + ms(TIMINGS.groupWait) + SLACK_MS;
+function firingBound(alertFor: string, crossingMs = 0): number {
+  return withHeadroom(2 * ms(TIMINGS.scrapeInterval) + 2 * ms(TIMINGS.evaluationInterval) + ms(alertFor) + ms(TIMINGS.groupWait) + crossingMs);
 }
 
-describe('the rendered dev stack, run by real Prometheus and Alertmanager', () => {
+/** From a cleared fault to the resolved notification: the scrape that shows it, the evaluation, the group_interval flush. */
+const resolveBound = (windowMs = 0) => withHeadroom(windowMs + ms(TIMINGS.scrapeInterval) + ms(TIMINGS.evaluationInterval) + ms(TIMINGS.groupInterval));
+
+describe('the rendered e2e fixture stack, run by real Prometheus and Alertmanager', () => {
   test('every scrape target is up before faults are injected', async () => {
     const e = need();
     const jobs = ['prometheus', 'alertmanager', ...e.stack.scrapeTargets.map((t) => t.job)];
+    const startedAt = Date.now();
+    // Two scrape rounds after Prometheus is ready (the first can start up to one interval late).
+    const bound = withHeadroom(2 * ms(TIMINGS.scrapeInterval));
     await waitFor(
-      `all ${jobs.length} scrape targets up`,
+      `all ${jobs.length} scrape targets up within ${bound} ms`,
       async () => {
         const res = await getJson(`${e.prom}/api/v1/targets?state=active`);
         const targets: Array<{ labels: { job: string }; health: string }> = res.data.activeTargets;
         const up = new Set(targets.filter((t) => t.health === 'up').map((t) => t.labels.job));
         return targets.length === jobs.length && jobs.every((j) => up.has(j)) ? true : undefined;
       },
-      { timeoutMs: 20_000, procs: e.procs },
+      { timeoutMs: bound, procs: e.procs },
     );
+    e.upAt = Date.now();
+    expect(e.upAt - startedAt).toBeLessThanOrEqual(bound + 1000); // waitFor's last probe may finish just after
     // A few seconds of healthy traffic, so ratios and quantiles have a baseline before the faults.
     await sleep(3000);
     const res = await request(`${e.demo}/faults`, { method: 'POST', body: { errorRate: 0.5, latencyMs: 6000, dependencyDown: 'redis' } });
@@ -208,14 +238,10 @@ describe('the rendered dev stack, run by real Prometheus and Alertmanager', () =
   test('the critical error-rate alert reaches the receiver its route names, within the derived bound', async () => {
     const e = injected();
     const labels = { alertname: 'HttpServerErrorRatioHigh', severity: 'critical', service: SERVICE };
-    const expected = routedReceivers(e, labels);
-    expect(expected.length).toBeGreaterThan(0);
-    const bound = firingBound(FOR.HttpServerErrorRatioHigh);
-    const got = await delivery(e, 'HttpServerErrorRatioHigh', labels, bound - (Date.now() - e.faultsAt));
-    expect(got.receiver).toBe(expected[0]);
-    expect(got.path).toBe(expected[0]);
-    expect(got.receivedAt - e.faultsAt).toBeLessThanOrEqual(bound);
-    process.stdout.write(`HttpServerErrorRatioHigh reached ${got.receiver} ${got.receivedAt - e.faultsAt} ms after the fault (bound ${bound} ms)\n`);
+    const expected = expectedReceiver(e, labels);
+    const got = await arrival(e, 'HttpServerErrorRatioHigh', labels, e.faultsAt, firingBound(FOR.HttpServerErrorRatioHigh));
+    expect(got.receiver).toBe(expected);
+    expect(got.path).toBe(expected);
   });
 
   test('a warning inhibited by its critical is not delivered, while other warnings are', async () => {
@@ -223,10 +249,11 @@ describe('the rendered dev stack, run by real Prometheus and Alertmanager', () =
     const critical = { alertname: 'HttpLatencyP95High', severity: 'critical', service: SERVICE };
     const warning = { ...critical, severity: 'warning' };
     const bound = firingBound(FOR.HttpLatencyP95High);
-    const got = await delivery(e, 'critical HttpLatencyP95High', critical, Math.max(0, bound - (Date.now() - e.faultsAt)));
-    expect(got.receiver).toBe(routedReceivers(e, critical)[0]);
+    const got = await arrival(e, 'critical HttpLatencyP95High', critical, e.faultsAt, bound);
+    expect(got.receiver).toBe(expectedReceiver(e, critical));
 
-    // Alertmanager holds the warning and marks it inhibited by the critical.
+    // Alertmanager holds the warning and marks it inhibited by the critical: both fire on the same fault (6 s is
+    // above both tiers), so within the same bound.
     const held = await waitFor(
       'the HttpLatencyP95High warning to be inhibited in Alertmanager',
       async () => {
@@ -234,44 +261,40 @@ describe('the rendered dev stack, run by real Prometheus and Alertmanager', () =
         const alerts: Array<{ status: { state: string; inhibitedBy: string[] } }> = await getJson(`${e.am}/api/v2/alerts?${filter}`);
         return alerts.find((a) => a.status.state === 'suppressed' && a.status.inhibitedBy.length > 0);
       },
-      { timeoutMs: 10_000, intervalMs: 200, procs: e.procs },
+      { timeoutMs: Math.max(0, e.faultsAt + bound - Date.now()), intervalMs: 200, procs: e.procs },
     );
     expect(held.status.inhibitedBy.length).toBeGreaterThan(0);
 
-    // The warning route works (a warning that nothing inhibits arrives there) ...
+    // ... the warning route works (a warning that nothing inhibits arrives there; its miss ratio over a window that
+    // still holds the healthy baseline crosses 50 % after at most that baseline again, all requests missing) ...
     const control = { alertname: 'CacheMissRatioHigh', severity: 'warning', service: SERVICE };
-    const controlReceiver = routedReceivers(e, control)[0];
-    expect(routedReceivers(e, warning)[0]).toBe(controlReceiver);
-    const arrived = await delivery(e, 'the uninhibited CacheMissRatioHigh warning', control, 30_000);
+    const controlReceiver = expectedReceiver(e, control);
+    expect(expectedReceiver(e, warning)).toBe(controlReceiver);
+    const arrived = await arrival(e, 'the uninhibited CacheMissRatioHigh warning', control, e.faultsAt, firingBound(FOR.CacheMissRatioHigh, e.faultsAt - e.upAt));
     expect(arrived.receiver).toBe(controlReceiver);
 
-    // ... and through group_wait and a group_interval more, the inhibited warning never reaches any receiver.
+    // ... and through group_wait and a group_interval more (an observation window, not a bound), the inhibited
+    // warning never reaches any receiver.
     await sleep(ms(TIMINGS.groupWait) + ms(TIMINGS.groupInterval) + 2000);
-    expect(e.sink.deliveries.filter((d) => matches(d, warning))).toEqual([]);
+    expect(e.sink.deliveries.filter((d) => matches(d, warning)).map((d) => `${d.receiver} +${d.receivedAt - e.faultsAt} ms`)).toEqual([]);
   });
 
   test('a dependency-down alert fires, and resolved notifications arrive after the faults clear', async () => {
     const e = injected();
     const labels = { alertname: 'RedisDown', severity: 'critical' };
-    const fired = await delivery(e, 'RedisDown', labels, Math.max(0, firingBound(FOR.RedisDown) - (Date.now() - e.faultsAt)));
-    expect(fired.receiver).toBe(routedReceivers(e, { ...labels, service: 'redis' })[0]);
+    const fired = await arrival(e, 'RedisDown', labels, e.faultsAt, firingBound(FOR.RedisDown));
+    expect(fired.receiver).toBe(expectedReceiver(e, { ...labels, service: 'redis' }));
 
     const res = await request(`${e.demo}/faults`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     const clearedAt = Date.now();
-    // The scrape that shows redis_up 1, the evaluation that resolves the alert, the group_interval flush, slack.
-    const bound = ms(TIMINGS.scrapeInterval) + ms(TIMINGS.evaluationInterval) + ms(TIMINGS.groupInterval) + SLACK_MS;
-    const resolved = await delivery(e, 'RedisDown', labels, bound, 'resolved');
+    const resolved = await arrival(e, 'RedisDown', labels, clearedAt, resolveBound(), 'resolved');
     expect(resolved.receiver).toBe(fired.receiver);
-    process.stdout.write(`RedisDown resolved at ${resolved.receiver} ${resolved.receivedAt - clearedAt} ms after the fault cleared (bound ${bound} ms)\n`);
 
     // The error-rate alert resolves once its rate window no longer holds the errors.
     const errorLabels = { alertname: 'HttpServerErrorRatioHigh', severity: 'critical', service: SERVICE };
-    const errorBound = ms(WINDOW.HttpServerErrorRatioHigh) + bound;
-    const errorResolved = await delivery(e, 'HttpServerErrorRatioHigh', errorLabels, Math.max(0, errorBound - (Date.now() - clearedAt)), 'resolved');
-    expect(errorResolved.receiver).toBe(routedReceivers(e, errorLabels)[0]);
-    expect(errorResolved.receivedAt - clearedAt).toBeLessThanOrEqual(errorBound);
-    process.stdout.write(`HttpServerErrorRatioHigh resolved at ${errorResolved.receiver} ${errorResolved.receivedAt - clearedAt} ms after the fault cleared (bound ${errorBound} ms)\n`);
+    const errorResolved = await arrival(e, 'HttpServerErrorRatioHigh', errorLabels, clearedAt, resolveBound(ms(WINDOW.HttpServerErrorRatioHigh)), 'resolved');
+    expect(errorResolved.receiver).toBe(expectedReceiver(e, errorLabels));
   });
 
   test('all targets are up, no rule evaluation failed, and every metric the rules read has data', async () => {

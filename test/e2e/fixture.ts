@@ -1,7 +1,8 @@
 /**
- * The end-to-end stack: the dev stack (stacks/dev.ts) with its scrape targets, routing tree and inhibition rules,
- * changed only where a test on one machine needs it:
- *  - every scrape target points at the demo app on 127.0.0.1 (the redis/postgres jobs at its simulated exporters);
+ * The end-to-end stack, a fixture of its own (independent of stacks/*, which users edit): the seed application's
+ * scrape targets (the demo app on 127.0.0.1 stands in for the backend and, on /exporters/<name>/metrics, for the
+ * Redis and PostgreSQL exporters), a routing tree in which every route names a DIFFERENT receiver, so an alert
+ * delivered to the wrong route (or to the root) is caught, and the seed inhibition rule. Changed for one machine:
  *  - Grafana, Loki, Promtail and Jaeger are disabled, so every scrape target is really up;
  *  - 1 s scrape and evaluation intervals, short `for` on the alerts the test provokes, short group timings;
  *  - every receiver is a plain-URL webhook to the sink at /<receiver name>.
@@ -33,18 +34,29 @@ export const TIMINGS = {
   groupInterval: '2s',
 } as const;
 
-export function e2eStackInput(dev: StackInput, ports: FixturePorts): StackInput {
+/** The receivers of the fixture, one per route; the root's catches what no route matches. */
+export const RECEIVERS = ['fallback', 'deadman', 'oncall', 'team-warnings'] as const;
+
+/** The routing tree (also used by test/e2e/routing.test.ts). */
+export const ROUTE: RouteConfig & { receiver: string } = {
+  receiver: 'fallback',
+  groupBy: ['alertname', 'service', 'severity'],
+  groupWait: TIMINGS.groupWait,
+  groupInterval: TIMINGS.groupInterval,
+  repeatInterval: '1h',
+  routes: [
+    { matchers: ['alertname="Watchdog"'], receiver: 'deadman' },
+    { matchers: ['severity="critical"'], receiver: 'oncall' },
+    { matchers: ['severity="warning"'], receiver: 'team-warnings' },
+  ],
+};
+
+export function e2eStackInput(ports: FixturePorts): StackInput {
   const demo = `127.0.0.1:${ports.demo}`;
-  const stripTimings = (r: RouteConfig): RouteConfig => ({
-    ...r,
-    groupWait: undefined,
-    groupInterval: undefined,
-    routes: (r.routes ?? []).map(stripTimings),
-  });
   return {
-    ...dev,
     name: 'e2e',
     environment: 'e2e',
+    bindAddress: '127.0.0.1',
     components: {
       grafana: { enabled: false },
       loki: { enabled: false },
@@ -57,36 +69,21 @@ export function e2eStackInput(dev: StackInput, ports: FixturePorts): StackInput 
       evaluationInterval: TIMINGS.evaluationInterval,
       retentionTime: '1h',
     },
-    scrapeTargets: (dev.scrapeTargets ?? []).map((t) => {
-      // The demo app stands in for the backend and, on /exporters/<name>/metrics, for the dependency exporters.
-      const exporter = (['redis', 'postgres'] as const).find((dep) => t.ruleSets?.includes(dep));
-      return { ...t, targets: [demo], metricsPath: exporter ? `/exporters/${exporter}/metrics` : '/metrics', interval: undefined, timeout: undefined };
-    }),
+    scrapeTargets: [
+      { job: 'backend', targets: [demo], metricsPath: '/metrics', labels: { service: 'backend', team: 'chat' }, ruleSets: ['http', 'ai', 'database', 'cache', 'websocket', 'system'] },
+      { job: 'redis', targets: [demo], metricsPath: '/exporters/redis/metrics', ruleSets: ['redis'] },
+      { job: 'postgres', targets: [demo], metricsPath: '/exporters/postgres/metrics', ruleSets: ['postgres'] },
+    ],
     alerts: {
-      ...dev.alerts,
-      overrides: {
-        ...(dev.alerts?.overrides ?? {}),
-        ...Object.fromEntries(
-          Object.entries(FOR).map(([name, f]) => [
-            name,
-            { ...(dev.alerts?.overrides?.[name] ?? {}), for: f, ...(name in WINDOW ? { window: WINDOW[name as keyof typeof WINDOW] } : {}) },
-          ]),
-        ),
-      },
+      overrides: Object.fromEntries(
+        Object.entries(FOR).map(([name, f]) => [name, { for: f, ...(name in WINDOW ? { window: WINDOW[name as keyof typeof WINDOW] } : {}) }]),
+      ),
     },
     alertmanager: {
-      ...dev.alertmanager,
-      route: {
-        ...dev.alertmanager.route,
-        groupWait: TIMINGS.groupWait,
-        groupInterval: TIMINGS.groupInterval,
-        repeatInterval: '1h',
-        routes: ((dev.alertmanager.route.routes ?? []) as RouteConfig[]).map(stripTimings),
-      },
-      receivers: dev.alertmanager.receivers.map((r) => ({
-        name: r.name,
-        webhook: [{ url: `http://127.0.0.1:${ports.sink}/${r.name}`, sendResolved: true }],
-      })),
+      route: ROUTE,
+      receivers: RECEIVERS.map((name) => ({ name, webhook: [{ url: `http://127.0.0.1:${ports.sink}/${name}`, sendResolved: true }] })),
+      // A critical alert silences the warning of the same alert on the same service (the seed's rule).
+      inhibitRules: [{ sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['alertname', 'service'] }],
     },
   };
 }

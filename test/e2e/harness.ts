@@ -202,6 +202,8 @@ export interface Delivery {
   /** The alert's own status, "firing" or "resolved". */
   status: string;
   labels: Record<string, string>;
+  /** The alert's annotations as the receiver gets them (summary, description, …). */
+  annotations: Record<string, string>;
   receivedAt: number;
 }
 
@@ -220,6 +222,7 @@ export async function startWebhookSink(): Promise<{ port: number; deliveries: De
             path: (req.url ?? '/').replace(/^\//, ''),
             status: alert.status,
             labels: alert.labels ?? {},
+            annotations: alert.annotations ?? {},
             receivedAt: Date.now(),
           });
         }

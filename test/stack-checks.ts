@@ -1,0 +1,90 @@
+/**
+ * Checks that hold for EVERY valid stack config, whatever a user writes: it synthesizes, promtool and amtool accept
+ * the output (`check`), the same config gives the same bytes twice, and no secret value is visible anywhere. These
+ * are the only tests that read stacks/* (test/stacks.test.ts); test/user-edits.test.ts runs them on edited copies.
+ * They never pin a value of the stack: every expectation comes from the stack itself.
+ */
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { runChecks } from '../src/check';
+import { writeTree } from '../src/output';
+import { recordResources, resourceGraphJson } from '../src/resources';
+import { requiredSecrets } from '../src/pulumi/secrets';
+import { COMPONENT_NAMES } from '../src/schema';
+import type { Stack } from '../src/schema';
+import { synthesize } from '../src/synth';
+import { tmpDir } from './helpers';
+
+/** A distinctive value per secret the stack needs, plus the Grafana admin password. */
+export function secretValuesFor(stack: Stack): Record<string, string> {
+  const names = [...requiredSecrets(stack), 'grafanaAdminPassword'];
+  return Object.fromEntries(names.map((n) => [n, `S3cret-value-of-${n}-${n.length}`]));
+}
+
+const isSecret = (v: any) => v && typeof v === 'object' && v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+
+/** Every string anywhere in a value outside Pulumi secret wrappers. */
+export function visibleStrings(value: unknown, out: string[] = []): string[] {
+  if (isSecret(value)) return out;
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => visibleStrings(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => visibleStrings(v, out));
+  return out;
+}
+
+/** Runs `check` (promtool, amtool, route and dashboard checks) on the synth output; returns the failures. */
+export async function checkFailures(stack: Stack): Promise<string[]> {
+  const out = path.join(tmpDir('ms-stack-check-'), 'out');
+  writeTree(out, synthesize(stack));
+  const results = await runChecks(stack, path.join(out, 'files'));
+  if (results.length === 0) return ['check ran no checks'];
+  return results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail ?? ''}`);
+}
+
+/** Where a secret value shows up outside a secret: rendered files, resource inputs, resources.json. */
+export async function secretLeaks(stack: Stack): Promise<string[]> {
+  const secrets = secretValuesFor(stack);
+  const options = { config: secrets, secretKeys: Object.keys(secrets) };
+  const files = Object.entries(synthesize(stack));
+  const resources = await recordResources(stack, options);
+  const json = await resourceGraphJson(stack, options);
+  const leaks: string[] = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    for (const [file, text] of files) if (text.includes(value)) leaks.push(`${name} in ${file}`);
+    for (const r of resources) if (visibleStrings(r.inputs).some((s) => s.includes(value))) leaks.push(`${name} in ${r.type} ${r.name}`);
+    if (json.includes(value)) leaks.push(`${name} in resources.json`);
+  }
+  return leaks;
+}
+
+/** The jest tests for one stack; `load` returns the validated stack (a validation error fails every test). */
+export function describeMachineryChecks(title: string, load: () => Stack): void {
+  describe(title, () => {
+    test('synthesizes files for every enabled component and deploys under mocks: ports on its bindAddress, data kept', async () => {
+      const stack = load();
+      const files = Object.keys(synthesize(stack));
+      const enabled = COMPONENT_NAMES.filter((c) => stack.components[c].enabled);
+      for (const c of enabled) expect(files.filter((f) => f.startsWith(`files/${c}/`)).length).toBeGreaterThan(0);
+      const rs = await recordResources(stack);
+      const containers = rs.filter((r) => r.type === 'docker:index/container:Container');
+      const componentOf = (r: (typeof rs)[number]) => ((r.inputs.labels as any[]) ?? []).find((l) => l.label === 'monitoring-stack.component')?.value;
+      expect(containers.map(componentOf).filter((c) => COMPONENT_NAMES.includes(c)).sort()).toEqual([...enabled].sort());
+      for (const p of containers.flatMap((r) => (r.inputs.ports as any[]) ?? [])) expect(p.ip).toBe(stack.bindAddress);
+      for (const v of rs.filter((r) => r.type === 'docker:index/volume:Volume')) expect(v.options.retainOnDelete).toBe(true);
+    });
+
+    test('passes check: promtool, amtool, its rule tests, routes and dashboards', async () => {
+      expect(await checkFailures(load())).toEqual([]);
+    });
+
+    test('renders deterministically: same bytes twice, files and resources.json', async () => {
+      const stack = load();
+      expect(JSON.stringify(synthesize(load()))).toBe(JSON.stringify(synthesize(stack)));
+      expect(await resourceGraphJson(load())).toBe(await resourceGraphJson(stack));
+    });
+
+    test('no secret value appears in rendered files, resource inputs or resources.json', async () => {
+      expect(await secretLeaks(load())).toEqual([]);
+    });
+  });
+}
