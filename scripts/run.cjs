@@ -31,4 +31,5 @@ if (!entry) {
   process.stderr.write('usage: node scripts/run.cjs <file.ts> [args...]\n');
   process.exit(2);
 }
-require(path.resolve(entry));
+// Loaded as the main module, as `node file` or tsx would: CLIs that guard on `require.main === module` run.
+nodeModule._load(path.resolve(entry), null, true);

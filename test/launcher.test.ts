@@ -57,6 +57,13 @@ describe('scripts/run.cjs', () => {
     expect(bad.stderr).toMatch(/no-such-flag/);
   });
 
+  test('the file runs as the main module: CLIs guarded by `require.main === module` run', () => {
+    const r = node(['scripts/run.cjs', 'src/cli/secrets.ts', '--help']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run secrets -- /);
+  });
+
   test('without a file it prints its usage and exits 2', () => {
     const r = node(['scripts/run.cjs']);
     expect(r.status).toBe(2);
