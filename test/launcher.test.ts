@@ -1,12 +1,15 @@
 /**
  * scripts/run.cjs, the start-up path of every npm script that runs a CLI, and scripts/lazy-deps.cjs, which defers
- * the parts of @pulumi/pulumi those runs do not use. Both act on node's own module loader, so they run in a child
+ * the parts of @pulumi/pulumi those runs do not use; and the stack validator kept as ajv standalone code. Both act on node's own module loader, so they run in a child
  * node process here (jest has its own module registry).
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { loadNamed, REPO_ROOT, readTree, runCli, tmpDir } from './helpers';
+import type { ValidateFunction } from 'ajv';
+import { devInput, loadNamed, REPO_ROOT, readTree, runCli, tmpDir } from './helpers';
 import { synthesize } from '../src/synth';
+import { buildJsonSchema } from '../src/schema';
+import { cachedValidator, compileValidator } from '../src/load';
 import { resourceGraphJson } from '../src/resources';
 
 const node = (args: string[], cwd = REPO_ROOT) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -79,5 +82,36 @@ describe('scripts/run.cjs', () => {
     const expected = { ...synthesize(stack), 'resources.json': await resourceGraphJson(stack) };
     const written = readTree(out);
     for (const [file, content] of Object.entries(expected)) expect([file, written[file]]).toEqual([file, content]);
+  });
+});
+
+describe('the cached stack validator (src/load.ts)', () => {
+  const schema = buildJsonSchema();
+  const bad: Array<[string, (s: any) => void]> = [
+    ['a name of the wrong type', (s) => (s.name = 7)],
+    ['an unknown top-level key', (s) => (s.colour = 'blue')],
+    ['a bind address that is no address', (s) => (s.bindAddress = 'everywhere')],
+    ['a missing required section', (s) => delete s.alertmanager],
+  ];
+  const run = (validate: ValidateFunction, input: unknown) => {
+    const data = JSON.parse(JSON.stringify(input));
+    const ok = validate(data);
+    const errors = (validate.errors ?? []).map(({ instancePath, schemaPath, keyword, params, message, parentSchema }) => ({ instancePath, schemaPath, keyword, params, message, parentSchema }));
+    return { ok, errors, data };
+  };
+
+  test.each(bad)('reports exactly what a freshly compiled one reports: %s', (_name, change) => {
+    const input = devInput() as any;
+    change(input);
+    const fresh = run(compileValidator(schema).validate, input);
+    expect(fresh.ok).toBe(false);
+    expect(fresh.errors.length).toBeGreaterThan(0);
+    expect(run(cachedValidator(schema), input)).toEqual(fresh);
+  });
+
+  test('fills in the same defaults for a valid stack', () => {
+    const fresh = run(compileValidator(schema).validate, devInput());
+    expect(fresh.ok).toBe(true);
+    expect(run(cachedValidator(schema), devInput())).toEqual(fresh);
   });
 });
