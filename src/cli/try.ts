@@ -5,6 +5,8 @@
  * 127.0.0.1 (src/local/loopback.ts), every receiver a local inbox that prints each notification as it arrives.
  * Stops everything it started, and removes its temp dir, on Ctrl-C (SIGINT/SIGTERM), when --for runs out, or on
  * an error. A taken port or a missing binary is refused with one line and exit 1.
+ * The script runs `node --import tsx`, one process, not the tsx CLI: the tsx CLI SIGKILLs its child when the child
+ * does not acknowledge a Ctrl-C within 30 ms, which on a loaded machine cut the clean-up short.
  */
 import { loadStack } from '../load';
 import { parseDuration } from '../duration';
