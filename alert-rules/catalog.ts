@@ -87,9 +87,24 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       },
     },
     {
+      // Seed 003: "AI service unavailable for 2 minutes". The app's health gauge fires it 2 minutes (plus at most one
+      // evaluation) into an outage, with or without traffic; a ratio of failed requests needs its rate window on
+      // top of `for` and is 0/0 when requests stop.
+      spec: {
+        kind: 'down',
+        name: 'AiServiceDown',
+        metric: metric('ai', 'ai_up'),
+        severity: 'critical',
+        for: '2m',
+        summary: '{{ $labels.service }}: the AI service is down',
+        description: '{{ $labels.service }} has not reached its AI model backend for {for}.',
+      },
+    },
+    {
+      // For apps without the health gauge: every AI request failing (needs traffic; slower by the rate window).
       spec: {
         kind: 'ratio',
-        name: 'AiServiceDown',
+        name: 'AiRequestsAllFailing',
         severity: 'critical',
         numerator: { metric: metric('ai', 'ai_requests_total'), matchers: 'status="error"', sample: { status: 'error', model: 'llama3' } },
         denominator: { metrics: [metric('ai', 'ai_requests_total')], sample: { status: 'success', model: 'llama3' } },
@@ -97,7 +112,7 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         threshold: 1,
         window: '2m',
         for: '2m',
-        summary: '{{ $labels.service }}: the AI service is down',
+        summary: '{{ $labels.service }}: every AI request fails',
         description: '{{ $value | humanizePercentage }} of the AI requests of {{ $labels.service }} failed over the last {window}, for {for}.',
       },
     },
@@ -307,9 +322,27 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
   ],
 };
 
+/**
+ * The no-data guard (seed fidelity): for every family a scrape target declares, fires when the target is up but the
+ * family's key metric (metrics/families.ts, FAMILY_KEY_METRICS) is missing; labels `job` and `family`. One rule per
+ * target and family is generated (src/no-data.ts). Overrides: `enabled`, `for`, `severity`, `labels` and the texts.
+ */
+export const NO_DATA_ALERT = {
+  name: 'MetricsMissing',
+  severity: 'warning' as Severity,
+  for: '10m',
+  summary: (family: string) => `{{ $labels.job }} exports no ${family} metrics`,
+  description: (family: string, keyMetric: string) =>
+    `{{ $labels.instance }} (job {{ $labels.job }}) is up but has not exported ${keyMetric} for {for}: ` +
+    `the alerts of the ${family} family cannot fire. Check the metric names (scrapeTargets[].metrics).`,
+};
+
 /** Every catalog alert name, for override validation. */
 export function catalogAlertNames(): Map<string, CatalogAlert> {
   const out = new Map<string, CatalogAlert>();
   for (const alerts of Object.values(CATALOG)) for (const a of alerts) out.set(a.spec.name, a);
+  // Thresholdless and windowless, like a `down` alert: validated as one.
+  const { name, severity } = NO_DATA_ALERT;
+  out.set(name, { spec: { kind: 'down', name, severity, for: NO_DATA_ALERT.for } });
   return out;
 }

@@ -45,6 +45,9 @@ export const METRIC_FAMILIES = {
     active_users: gauge('Currently active users'),
   },
   ai: {
+    // The app's own health check of its model backend, independent of traffic: AiServiceDown fires on it even when
+    // no AI requests arrive at all (a ratio of failed requests is 0/0 then and never fires).
+    ai_up: gauge('1 when the app reaches its AI model backend (health check, independent of traffic)'),
     ai_requests_total: withValues(counter('AI generation requests by model and outcome (status="success"|"error")', 'model', 'status'), {
       status: ['success', 'error'],
     }),
@@ -90,6 +93,23 @@ export const METRIC_FAMILIES = {
     pg_database_size_bytes: gauge('Database size in bytes', 'datname'),
   },
 } as const satisfies Record<string, Record<string, MetricDef>>;
+
+/**
+ * Per family, the metric whose absence means the target does not export the family at all: the no-data guard
+ * (`MetricsMissing`, src/no-data.ts) fires when the target is up but this metric is missing. Chosen among metrics an
+ * exporter has from its first scrape on (unlabelled gauges where the family has one). A stack's own family
+ * (`metricFamilies`) uses its first metric.
+ */
+export const FAMILY_KEY_METRICS: { [F in keyof typeof METRIC_FAMILIES]: keyof (typeof METRIC_FAMILIES)[F] & string } = {
+  http: 'http_requests_total',
+  ai: 'ai_up',
+  database: 'db_connections',
+  cache: 'cache_hits_total',
+  websocket: 'websocket_connections_active',
+  system: 'system_cpu_usage',
+  redis: 'redis_up',
+  postgres: 'pg_up',
+};
 
 /** Series Prometheus itself records for every scrape target. */
 export const SCRAPE_METRICS = {

@@ -6,6 +6,7 @@ import { AlertSpec, AlertSpecConfig, Stack } from './schema';
 import { CATALOG, CatalogAlert, CatalogGroup, Severity } from '../alert-rules/catalog';
 import { scrapeJobs } from './jobs';
 import { alertMapper } from './mapping';
+import { noDataRules } from './no-data';
 
 /** A spec whose threshold is settled: one number (kinds without thresholds are unchanged). */
 type Settled<T> = T extends { threshold?: number } ? Omit<T, 'threshold' | 'thresholds'> & { threshold: number } : T;
@@ -29,7 +30,7 @@ export interface RuleGroup {
   rules: AlertRule[];
 }
 
-export const GROUP_ORDER: Array<CatalogGroup | 'custom'> = [...(Object.keys(CATALOG) as CatalogGroup[]), 'custom'];
+export const GROUP_ORDER: Array<CatalogGroup | 'nodata' | 'custom'> = [...(Object.keys(CATALOG) as CatalogGroup[]), 'nodata', 'custom'];
 
 /** Rule groups of a validated stack, in a fixed order; empty groups are left out. */
 export function resolveAlerts(stack: Stack): RuleGroup[] {
@@ -45,6 +46,9 @@ export function resolveAlerts(stack: Stack): RuleGroup[] {
       }
     }
   }
+  // No-data guards, one per target and declared family (src/no-data.ts); already under exported names.
+  const noData = noDataRules(stack);
+  if (noData.length) groups.set('nodata', noData);
   const custom = stack.alerts.custom.filter((a) => a.enabled).flatMap((a) => expandTiers(a, 'thresholds' in a ? a.thresholds : undefined));
   if (custom.length) groups.set('custom', custom);
   // Logical metric names become the names each job's exporter uses (scrapeTargets[].metrics; src/mapping.ts).

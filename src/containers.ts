@@ -36,6 +36,37 @@ export const JAEGER_HEALTH_PORT = 13133;
 export const JAEGER_OTLP_GRPC_PORT = 4317;
 export const JAEGER_OTLP_HTTP_PORT = 4318;
 export const JAEGER_BADGER_DIR = '/badger';
+/** Container ports of the Jaeger and Zipkin receivers (the upstream defaults, cmd/jaeger/internal/all-in-one.yaml). */
+export const JAEGER_RECEIVER_PORTS = { thriftCompact: 6831, thriftBinary: 6832, grpc: 14250, thriftHttp: 14268, zipkin: 9411 } as const;
+
+export interface JaegerPort {
+  /** The config field (under components.jaeger) that sets the host port. */
+  field: string;
+  internal: number;
+  external: number;
+  protocol: 'tcp' | 'udp';
+}
+
+/** Jaeger's ports besides the UI: OTLP always, the Jaeger and Zipkin receivers when enabled (thrift over UDP). */
+export function jaegerPorts(j: Stack['components']['jaeger']): JaegerPort[] {
+  const r = JAEGER_RECEIVER_PORTS;
+  const jr = j.receivers.jaeger;
+  return [
+    { field: 'otlpGrpcPort', internal: JAEGER_OTLP_GRPC_PORT, external: j.otlpGrpcPort, protocol: 'tcp' },
+    { field: 'otlpHttpPort', internal: JAEGER_OTLP_HTTP_PORT, external: j.otlpHttpPort, protocol: 'tcp' },
+    ...(jr.enabled
+      ? ([
+          { field: 'receivers.jaeger.thriftCompactPort', internal: r.thriftCompact, external: jr.thriftCompactPort, protocol: 'udp' },
+          { field: 'receivers.jaeger.thriftBinaryPort', internal: r.thriftBinary, external: jr.thriftBinaryPort, protocol: 'udp' },
+          { field: 'receivers.jaeger.grpcPort', internal: r.grpc, external: jr.grpcPort, protocol: 'tcp' },
+          { field: 'receivers.jaeger.thriftHttpPort', internal: r.thriftHttp, external: jr.thriftHttpPort, protocol: 'tcp' },
+        ] as const)
+      : []),
+    ...(j.receivers.zipkin.enabled
+      ? [{ field: 'receivers.zipkin.port', internal: r.zipkin, external: j.receivers.zipkin.port, protocol: 'tcp' as const }]
+      : []),
+  ];
+}
 
 export const GRAFANA_CONFIG_DIR = '/etc/grafana';
 /** Where dashboard JSON files land (`files/grafana/dashboards/...`); a dashboard provider points here. */

@@ -122,6 +122,25 @@ const Components = z.strictObject({
       storage: z.enum(['memory', 'badger']).default('badger'),
       /** How long badger keeps traces. */
       retention: Duration.default('168h'),
+      /**
+       * Receivers besides OTLP, for apps with older tracing clients (off unless enabled): Jaeger's own protocols
+       * (thrift compact 6831/udp, e.g. `agent_port=6831`; thrift binary 6832/udp; gRPC 14250; thrift HTTP 14268) and
+       * Zipkin (9411). The numbers are the host ports, published on `bindAddress` like the others.
+       */
+      receivers: z
+        .strictObject({
+          jaeger: z
+            .strictObject({
+              enabled: z.boolean().default(false),
+              thriftCompactPort: Port.default(6831),
+              thriftBinaryPort: Port.default(6832),
+              grpcPort: Port.default(14250),
+              thriftHttpPort: Port.default(14268),
+            })
+            .prefault({}),
+          zipkin: z.strictObject({ enabled: z.boolean().default(false), port: Port.default(9411) }).prefault({}),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

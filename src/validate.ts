@@ -14,6 +14,7 @@ import { scrapeJobs } from './jobs';
 import { DOCKER_LOGS_JOB } from './render/promtail';
 import { dashboardConfigProblems } from './check-dashboards';
 import { checkMappings } from './mapping';
+import { jaegerPorts } from './containers';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -23,16 +24,18 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
   for (const core of ['prometheus', 'alertmanager'] as const) {
     if (!stack.components[core].enabled) add(['components', core, 'enabled'], `${core} is the core of the stack and cannot be disabled`);
   }
-  const hostPorts = new Map<number, string>();
+  const hostPorts = new Map<string, string>();
   for (const c of COMPONENT_NAMES) {
     const comp = stack.components[c];
     if (!comp.enabled || !comp.publish) continue;
-    const ports: Array<[string, number]> = [['port', comp.port]];
-    if (c === 'jaeger') ports.push(['otlpGrpcPort', stack.components.jaeger.otlpGrpcPort], ['otlpHttpPort', stack.components.jaeger.otlpHttpPort]);
-    for (const [field, port] of ports) {
-      const other = hostPorts.get(port);
-      if (other) add(['components', c, field], `host port ${port} is already used by ${other}; expected a free port`);
-      else hostPorts.set(port, `components.${c}.${field}`);
+    const ports: Array<[string, number, string]> = [['port', comp.port, 'tcp']];
+    if (c === 'jaeger') for (const p of jaegerPorts(stack.components.jaeger)) ports.push([p.field, p.external, p.protocol]);
+    for (const [field, port, protocol] of ports) {
+      // TCP and UDP ports are separate spaces: 6831/udp next to 6831/tcp is fine.
+      const key = `${port}/${protocol}`;
+      const other = hostPorts.get(key);
+      if (other) add(['components', c, ...field.split('.')], `host port ${port}${protocol === 'udp' ? '/udp' : ''} is already used by ${other}; expected a free port`);
+      else hostPorts.set(key, `components.${c}.${field}`);
     }
   }
 

@@ -10,6 +10,10 @@ export default defineStack({
   name: 'dev',
   environment: 'dev',
   bindAddress: '127.0.0.1',
+  components: {
+    // The seed apps trace with opentelemetry-exporter-jaeger (seed 001) and a Jaeger agent on 6831 (seed 003).
+    jaeger: { receivers: { jaeger: { enabled: true }, zipkin: { enabled: true } } },
+  },
   prometheus: {
     scrapeInterval: '15s',
     evaluationInterval: '15s',

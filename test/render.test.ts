@@ -70,12 +70,12 @@ describe('alert rules', () => {
     resolveAlerts(dev).flatMap((g) => g.rules).find((r) => r.name === name && (!severity || r.severity === severity))!;
 
   test('rule sets apply to the jobs that declare them', () => {
-    expect(resolveAlerts(dev).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'redis', 'postgres', 'stack']);
+    expect(resolveAlerts(dev).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'redis', 'postgres', 'stack', 'nodata']);
     expect(rule('HttpServerErrorRatioHigh').jobs).toEqual(['backend']);
     expect(rule('RedisDown').jobs).toEqual(['redis']);
     expect(rule('TargetDown').jobs).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres']);
     // staging declares no cache, redis or postgres target: no alert watches those metrics.
-    expect(resolveAlerts(staging).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'websocket', 'system', 'stack', 'custom']);
+    expect(resolveAlerts(staging).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'websocket', 'system', 'stack', 'nodata', 'custom']);
   });
 
   test('seed thresholds', () => {
@@ -95,7 +95,8 @@ describe('alert rules', () => {
     expect(alertExpr(rule('PostgresDown'))).toBe('pg_up{job="postgres"} == 0');
     expect(alertExpr(rule('CacheMissRatioHigh'))).toMatch(/> 0.5$/);
     expect(alertExpr(rule('WebsocketConnectionFailureRatioHigh'))).toMatch(/> 0.1$/);
-    expect(rule('AiServiceDown')).toMatchObject({ for: '2m', severity: 'critical', op: '>=', threshold: 1 });
+    expect(rule('AiServiceDown')).toMatchObject({ for: '2m', severity: 'critical' });
+    expect(alertExpr(rule('AiServiceDown'))).toBe('ai_up{job="backend"} == 0');
     expect(alertExpr(rule('Watchdog'))).toBe('vector(1)');
   });
 

@@ -82,6 +82,8 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   function updateExporters(pool?: number): void {
     gauge('redis', 'redis_up').set(down('redis') ? 0 : 1);
     gauge('postgres', 'pg_up').set(down('postgres') ? 0 : 1);
+    // The app's health check of the model backend: reported whether or not AI requests arrive.
+    gauge('ai', 'ai_up').set(down('ai') ? 0 : 1);
     if (!down('redis')) {
       gauge('redis', 'redis_connected_clients').set(3 + (wsOpen % 5));
       gauge('redis', 'redis_memory_used_bytes').set(2_000_000 + Math.round(Math.random() * 100_000));

@@ -57,6 +57,8 @@ export function componentImage(ctx: DeployContext, component: ComponentName): do
 export interface PortSpec {
   internal: number;
   external: number;
+  /** tcp unless given (Jaeger's thrift receivers take udp). */
+  protocol?: 'tcp' | 'udp';
 }
 
 export interface ContainerSpec {
@@ -105,7 +107,7 @@ export function componentContainer(ctx: DeployContext, spec: ContainerSpec): doc
         internal: p.internal,
         external: p.external,
         ip: dockerHostIp(stack.bindAddress),
-        protocol: 'tcp',
+        protocol: p.protocol ?? 'tcp',
       })),
       networksAdvanced: [{ name: ctx.network.name, aliases: [c] }],
       hosts: spec.hosts,

@@ -37,8 +37,9 @@ export interface Timing {
 export function ruleTestFile(group: RuleGroup, jobs: ScrapeJob[], ruleFile: string, externalLabels: Record<string, string> = {}): object {
   const timing = groupTiming(group);
   // Tiers by alert name and jobs: a rule split per metric mapping (src/mapping.ts) has its own tiers per group of jobs.
-  const byName = new Map<string, AlertRule[]>();
-  const key = (r: AlertRule) => `${r.name} ${r.jobs.join(',')}`;
+  // A raw rule is never tiered and brings its own test: each stands alone (the no-data guards share one name and job).
+  const byName = new Map<string | AlertRule, AlertRule[]>();
+  const key = (r: AlertRule) => (r.kind === 'raw' ? r : `${r.name} ${r.jobs.join(',')}`);
   for (const r of group.rules) byName.set(key(r), [...(byName.get(key(r)) ?? []), r]);
   const jobByName = new Map(jobs.map((j) => [j.job, j]));
   const tests: TestCase[] = [];
