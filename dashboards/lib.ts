@@ -13,7 +13,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import type { ConfigDashboardConfig, ConfigPanelConfig, Stack } from '../src/schema';
-import { mapQueryNames } from '../src/mapping';
+import { mapQuery } from '../src/mapping';
 
 export type { Stack };
 export type Dashboard = dash.Dashboard;
@@ -364,10 +364,19 @@ function flow(panels: NonNullable<Dashboard['panels']>): NonNullable<Dashboard['
   return panels;
 }
 
-/** Rewrites a panel's PromQL queries from logical metric names to the stack's exported ones (src/mapping.ts). */
+/**
+ * Rewrites a panel's PromQL queries from logical metric names, labels and values to the stack's exported ones
+ * (src/mapping.ts); a legend follows its query's renamed labels.
+ */
 function mapPanelQueries(panel: dash.Panel, stack: Stack): void {
-  for (const t of (panel.targets ?? []) as Array<{ expr?: unknown; datasource?: common.DataSourceRef }>) {
-    if (typeof t.expr === 'string' && (t.datasource ?? panel.datasource)?.type === 'prometheus') t.expr = mapQueryNames(t.expr, stack);
+  type Target = { expr?: unknown; legendFormat?: unknown; datasource?: common.DataSourceRef };
+  for (const t of (panel.targets ?? []) as Target[]) {
+    if (typeof t.expr !== 'string' || (t.datasource ?? panel.datasource)?.type !== 'prometheus') continue;
+    const mapped = mapQuery(t.expr, stack);
+    t.expr = mapped.expr;
+    if (typeof t.legendFormat === 'string') {
+      t.legendFormat = t.legendFormat.replace(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (all, l: string) => (mapped.labels[l] ? `{{${mapped.labels[l]}}}` : all));
+    }
   }
 }
 

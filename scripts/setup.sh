@@ -29,6 +29,6 @@ fi
 echo "setup: installing npm dependencies"
 # `npm install` rather than `npm ci`: npm 11 leaves other platforms' optional binaries (e.g. @unrs/resolver-binding-*)
 # out of the lock file and `npm ci` then refuses it. The lock file still pins every version installed here.
-npm install --no-audit --no-fund --loglevel=error
+npm install --no-audit --no-fund --loglevel=error --json=false
 
 echo "setup: done — promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), amtool $(amtool --version 2>&1 | head -1 | awk '{print $3}'), node $(npx --no-install node --version)"

@@ -3,8 +3,9 @@
  * the generated rule tests; amtool checks alertmanager.yml and that every route is reachable: an alert carrying a
  * route's matchers must reach that route's receiver. A missing tool is a failure, never a skip.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RouteConfig, Stack } from './schema';
 import { parseMatcher } from './promql';
@@ -41,60 +42,78 @@ function findTool(name: Tool['name']): Tool {
   return { name, hint };
 }
 
-function run(tool: Tool, args: string[], cwd: string): { ok: boolean; output: string } {
-  const res = spawnSync(tool.path!, args, { cwd, encoding: 'utf8', timeout: 60_000 });
-  const output = `${res.stdout ?? ''}${res.stderr ?? ''}`.replace(/^Warning: --config.file flag overrides.*\n/gm, '').trim();
-  return { ok: res.status === 0, output: res.error ? `${res.error.message}\n${output}` : output };
+/** Tool runs in flight at most: one per CPU (check mostly waits for promtool and amtool, one process per route). */
+const slots = { free: Math.max(1, os.availableParallelism()), waiting: [] as Array<() => void> };
+
+async function inSlot<T>(job: () => Promise<T>): Promise<T> {
+  if (slots.free > 0) slots.free--;
+  else await new Promise<void>((resolve) => slots.waiting.push(resolve));
+  try {
+    return await job();
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  }
 }
 
-/** Runs every check against `<filesDir>` (synth's `files/`). */
+function run(tool: Tool, args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
+  const exec = () =>
+    new Promise<{ ok: boolean; output: string }>((resolve) => {
+      execFile(tool.path!, args, { cwd, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        const output = `${stdout ?? ''}${stderr ?? ''}`.replace(/^Warning: --config.file flag overrides.*\n/gm, '').trim();
+        // A number code is the tool's own non-zero exit; anything else (not startable, timed out) is explained.
+        const failedToRun = err && typeof err.code !== 'number';
+        resolve({ ok: !err, output: failedToRun ? `${err.message}\n${output}` : output });
+      });
+    });
+  return inSlot(exec);
+}
+
+/** Runs every check against `<filesDir>` (synth's `files/`); the tool runs overlap, the report keeps this order. */
 export async function runChecks(stack: Stack, filesDir: string): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
   const promtool = findTool('promtool');
   const amtool = findTool('amtool');
-  for (const tool of [promtool, amtool]) {
-    if (!tool.path) results.push({ name: `${tool.name} available`, ok: false, detail: `${tool.name} not found: ${tool.hint}` });
-  }
+  const missing = [promtool, amtool]
+    .filter((tool) => !tool.path)
+    .map((tool) => ({ name: `${tool.name} available`, ok: false, detail: `${tool.name} not found: ${tool.hint}` }));
+  const [prom, am, extras] = await Promise.all([
+    promtoolChecks(promtool, path.join(filesDir, 'prometheus')),
+    amtoolChecks(stack, amtool, path.join(filesDir, 'alertmanager', 'alertmanager.yml')),
+    Promise.all(extraChecks.map(async (extra) => extra(stack, filesDir))),
+  ]);
+  return [...missing, ...prom, ...am, ...extras.flat()];
+}
 
-  const promDir = path.join(filesDir, 'prometheus');
-  if (promtool.path) {
-    const config = run(promtool, ['check', 'config', 'prometheus.yml'], promDir);
-    results.push({ name: 'promtool check config prometheus/prometheus.yml', ok: config.ok, detail: config.output });
-    const ruleFiles = listYaml(path.join(promDir, 'rules')).map((f) => `rules/${f}`);
-    if (ruleFiles.length) {
-      const rules = run(promtool, ['check', 'rules', ...ruleFiles], promDir);
-      results.push({ name: `promtool check rules (${ruleFiles.length} files)`, ok: rules.ok, detail: rules.output });
-    }
-    results.push(...ruleTests(promtool, path.join(promDir, 'tests')));
+async function promtoolChecks(promtool: Tool, promDir: string): Promise<CheckResult[]> {
+  if (!promtool.path) return [];
+  const ruleFiles = listYaml(path.join(promDir, 'rules')).map((f) => `rules/${f}`);
+  const checks: Array<Promise<CheckResult[]>> = [
+    run(promtool, ['check', 'config', 'prometheus.yml'], promDir).then((r) => [{ name: 'promtool check config prometheus/prometheus.yml', ok: r.ok, detail: r.output }]),
+  ];
+  if (ruleFiles.length) {
+    const name = `promtool check rules (${ruleFiles.length} files)`;
+    checks.push(run(promtool, ['check', 'rules', ...ruleFiles], promDir).then((r) => [{ name, ok: r.ok, detail: r.output }]));
   }
-
-  const amFile = path.join(filesDir, 'alertmanager', 'alertmanager.yml');
-  if (amtool.path && fs.existsSync(amFile)) {
-    const checked = amtoolCompatibleCopy(amtool, amFile);
-    const config = run(amtool, ['check-config', checked.file], path.dirname(amFile));
-    results.push({
-      name: 'amtool check-config alertmanager/alertmanager.yml',
-      ok: config.ok,
-      detail: [config.output, checked.note].filter(Boolean).join('\n'),
-    });
-    if (config.ok) results.push(...routeChecks(stack, amtool, checked.file));
-    if (checked.file !== amFile) fs.rmSync(checked.file, { force: true });
-  }
-
-  for (const extra of extraChecks) results.push(...(await extra(stack, filesDir)));
-  return results;
+  checks.push(ruleTests(promtool, path.join(promDir, 'tests')));
+  return (await Promise.all(checks)).flat();
 }
 
 /**
- * `promtool test rules` on every test file in one run; when it fails, each file again on its own, so the report
- * names the test file, its rule file and the failing tests (promtool interleaves stdout and stderr otherwise).
+ * `promtool test rules` on every test file, the slowest check: the files split into one contiguous share per CPU,
+ * outputs in order. When it fails, each file again on its own, so the report names the test file, its rule file
+ * and the failing tests (promtool interleaves stdout and stderr otherwise).
  */
-function ruleTests(promtool: Tool, testsDir: string): CheckResult[] {
+async function ruleTests(promtool: Tool, testsDir: string): Promise<CheckResult[]> {
   const files = listYaml(testsDir);
   if (!files.length) return [];
-  const all = run(promtool, ['test', 'rules', ...files], testsDir);
+  const size = Math.ceil(files.length / Math.max(1, os.availableParallelism()));
+  const shares = Array.from({ length: Math.ceil(files.length / size) }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const runs = await Promise.all(shares.map((share) => run(promtool, ['test', 'rules', ...share], testsDir)));
+  const all = { ok: runs.every((r) => r.ok), output: runs.map((r) => r.output).filter(Boolean).join('\n') };
   if (all.ok) return [{ name: `promtool test rules (${files.length} files)`, ok: true, detail: all.output }];
-  const failed = files.map((f) => ({ file: f, res: run(promtool, ['test', 'rules', f], testsDir) })).filter((r) => !r.res.ok);
+  const each = await Promise.all(files.map(async (file) => ({ file, res: await run(promtool, ['test', 'rules', file], testsDir) })));
+  const failed = each.filter((r) => !r.res.ok);
   if (!failed.length) return [{ name: `promtool test rules (${files.length} files)`, ok: false, detail: all.output }];
   return failed.map(({ file, res }) => ({
     name: `promtool test rules prometheus/tests/${file} (rule file ${ruleFileOf(path.join(testsDir, file))})`,
@@ -123,6 +142,22 @@ export function failingTests(output: string): string[] {
   return out;
 }
 
+async function amtoolChecks(stack: Stack, amtool: Tool, amFile: string): Promise<CheckResult[]> {
+  if (!amtool.path || !fs.existsSync(amFile)) return [];
+  const checked = await amtoolCompatibleCopy(amtool, amFile);
+  try {
+    const config = await run(amtool, ['check-config', checked.file], path.dirname(amFile));
+    const result = {
+      name: 'amtool check-config alertmanager/alertmanager.yml',
+      ok: config.ok,
+      detail: [config.output, checked.note].filter(Boolean).join('\n'),
+    };
+    return config.ok ? [result, ...(await routeChecks(stack, amtool, checked.file))] : [result];
+  } finally {
+    if (checked.file !== amFile) fs.rmSync(checked.file, { force: true });
+  }
+}
+
 function listYaml(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
 }
@@ -131,9 +166,9 @@ function listYaml(dir: string): string[] {
  * Webhook `url_file` arrived in Alertmanager 0.26; an older amtool (Debian's is 0.25) rejects it. Then the check
  * runs on a copy where each `url_file` is replaced by a placeholder `url`, and says so.
  */
-function amtoolCompatibleCopy(amtool: Tool, file: string): { file: string; note?: string } {
+async function amtoolCompatibleCopy(amtool: Tool, file: string): Promise<{ file: string; note?: string }> {
   const text = fs.readFileSync(file, 'utf8');
-  const version = /version (\d+)\.(\d+)/.exec(run(amtool, ['--version'], path.dirname(file)).output);
+  const version = /version (\d+)\.(\d+)/.exec((await run(amtool, ['--version'], path.dirname(file))).output);
   const compatible = amtoolCompatibleText(text, version ? [Number(version[1]), Number(version[2])] : undefined);
   if (compatible === text) return { file };
   // Next to the original, so the relative `templates:` paths still resolve.
@@ -155,8 +190,8 @@ export function amtoolCompatibleText(text: string, version: [number, number] | u
  * One routing test per route: labels built from the route's matchers (and its parents') must reach its receiver.
  * Catches routes shadowed by an earlier sibling. Plus the config's explicit routeTests, verified exactly.
  */
-function routeChecks(stack: Stack, amtool: Tool, file: string): CheckResult[] {
-  const results: CheckResult[] = [];
+async function routeChecks(stack: Stack, amtool: Tool, file: string): Promise<CheckResult[]> {
+  const checks: Array<CheckResult | Promise<CheckResult>> = [];
   const cwd = path.dirname(file);
   const visit = (routes: RouteConfig[], parentLabels: Record<string, string>, parentReceiver: string, where: string) =>
     routes.forEach((route, i) => {
@@ -164,7 +199,7 @@ function routeChecks(stack: Stack, amtool: Tool, file: string): CheckResult[] {
       const receiver = route.receiver ?? parentReceiver;
       const derived = labelsFor(route.matchers ?? []);
       if (!derived) {
-        results.push({
+        checks.push({
           name: `route ${here} → ${receiver}`,
           ok: true,
           detail: 'note: no sample labels can be derived from its matchers (regex or negative); add alertmanager.routeTests to test it',
@@ -172,14 +207,17 @@ function routeChecks(stack: Stack, amtool: Tool, file: string): CheckResult[] {
       } else {
         const labels = { ...parentLabels, ...derived };
         const args = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-        const res = run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, ...args], cwd);
-        const got = res.output.split('\n').pop()!.split(',').map((s) => s.trim());
-        const ok = res.ok && got.includes(receiver);
-        results.push({
-          name: `route ${here} {${args.join(', ')}} → ${receiver}`,
-          ok,
-          detail: ok ? undefined : `alerts with these labels reach ${JSON.stringify(res.output)} instead of "${receiver}"; is the route shadowed by an earlier one?`,
-        });
+        checks.push(
+          run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, ...args], cwd).then((res) => {
+            const got = res.output.split('\n').pop()!.split(',').map((s) => s.trim());
+            const ok = res.ok && got.includes(receiver);
+            return {
+              name: `route ${here} {${args.join(', ')}} → ${receiver}`,
+              ok,
+              detail: ok ? undefined : `alerts with these labels reach ${JSON.stringify(res.output)} instead of "${receiver}"; is the route shadowed by an earlier one?`,
+            };
+          }),
+        );
         visit(route.routes ?? [], labels, receiver, here);
       }
     });
@@ -187,10 +225,11 @@ function routeChecks(stack: Stack, amtool: Tool, file: string): CheckResult[] {
 
   stack.alertmanager.routeTests.forEach((t, i) => {
     const args = Object.entries(t.labels).map(([k, v]) => `${k}=${v}`);
-    const res = run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, `--verify.receivers=${t.receivers.join(',')}`, ...args], cwd);
-    results.push({ name: `routeTests[${i}] {${args.join(', ')}} → ${t.receivers.join(',')}`, ok: res.ok, detail: res.ok ? undefined : res.output });
+    const name = `routeTests[${i}] {${args.join(', ')}} → ${t.receivers.join(',')}`;
+    const verify = ['config', 'routes', 'test', `--config.file=${file}`, `--verify.receivers=${t.receivers.join(',')}`, ...args];
+    checks.push(run(amtool, verify, cwd).then((res) => ({ name, ok: res.ok, detail: res.ok ? undefined : res.output })));
   });
-  return results;
+  return Promise.all(checks);
 }
 
 /** Sample labels satisfying matchers, or undefined when a regex is not a plain alternation of names. */

@@ -2,9 +2,11 @@
  * Loading and validating a stack config: from `stacks/<name>.ts` or a YAML/JSON file, through ajv (schema and
  * defaults) and then the cross-reference checks. Every problem is reported as `<source>: <json-path>: <message>`.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { _, ErrorObject, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import * as yaml from 'js-yaml';
 import { buildJsonSchema, Stack } from './schema';
@@ -15,15 +17,44 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
 
 let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true, strict: true });
-    addFormats(ajv);
-    // Annotations the schema carries for error messages; they do not validate anything.
-    ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
-    ajv.addKeyword({ keyword: 'secretRef', schemaType: 'boolean' });
-    validator = ajv.compile(buildJsonSchema());
-  }
+  validator ??= cachedValidator(buildJsonSchema());
   return validator;
+}
+
+const AJV_OPTIONS = { allErrors: true, useDefaults: true, discriminator: true, verbose: true, strict: true } as const;
+
+/** The schema compiled in memory, its code kept for standaloneCode (which then takes the formats from ajv-formats). */
+export function compileValidator(schema: object): { ajv: Ajv; validate: ValidateFunction } {
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } });
+  addFormats(ajv);
+  // Annotations the schema carries for error messages; they do not validate anything.
+  ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'secretRef', schemaType: 'boolean' });
+  return { ajv, validate: ajv.compile(schema) };
+}
+
+/**
+ * Compiling the schema is most of a CLI's start-up after loading modules (hundreds of ms on a loaded 2-core
+ * machine), so the compiled validator is kept as ajv standalone code in node_modules/.cache, named by a hash of
+ * the schema, the options and the ajv versions: a changed schema gets a new file. Without a writable cache the
+ * validator is compiled in memory as before.
+ */
+export function cachedValidator(schema: object): ValidateFunction {
+  const versions = ['ajv', 'ajv-formats'].map((name) => JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version);
+  const key = crypto.createHash('sha256').update(JSON.stringify([schema, AJV_OPTIONS, versions])).digest('hex').slice(0, 16);
+  const file = path.join(REPO_ROOT, 'node_modules', '.cache', 'monitoring-stack', `stack-validator-${key}.js`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (fs.existsSync(file)) return require(file) as ValidateFunction;
+  const { ajv, validate } = compileValidator(schema);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, standaloneCode(ajv, validate));
+    fs.renameSync(tmp, file);
+  } catch {
+    // Read-only checkout: no cache, same validator.
+  }
+  return validate;
 }
 
 /** Validates a config object, applies defaults and runs the cross-reference checks. Throws ConfigError. */

@@ -142,50 +142,89 @@ function mapRule(rule: Typed, mappingOf: (metric: string) => Mapping): Typed {
 // ---------------------------------------------------------------------------------------------------------------
 // Queries (dashboards)
 
+/** A dashboard query as the stack's targets export it, and the label renames its legend must follow. */
+export interface MappedQuery {
+  expr: string;
+  labels: Record<string, string>;
+}
+
 /**
- * Rewrites the logical metric names of a PromQL query to the names the stack's targets export. When the targets of
- * a family export one metric under several names, the selector matches all of them (`{__name__=~"a|b", …}`), so a
- * `job` variable over those targets keeps working.
+ * Rewrites a PromQL query from logical to exported names. Metric names: when the targets of a family export one
+ * metric under several names, the selector matches all of them (`{__name__=~"a|b", …}`), so a `job` variable over
+ * those targets keeps working. Label names and values: only where every target of the metric's family maps them
+ * alike (matchers, then `by`/`without`/`on`/`ignoring` labels); where targets disagree, they stay logical.
  */
-export function mapQueryNames(expr: string, stack: Stack): string {
+export function mapQuery(expr: string, stack: Stack): MappedQuery {
   const names = exportedNames(stack);
-  if (names.size === 0) return expr;
+  const uniform = uniformMappings(stack);
+  if (names.size === 0 && uniform.size === 0) return { expr, labels: {} };
   const edits: Array<{ from: number; to: number; text: string }> = [];
+  const renames = new Map<string, string | null>();
+  const grouping: Array<{ from: number; to: number }> = [];
   parser.parse(expr).iterate({
     enter: (ref) => {
-      if (ref.name !== 'VectorSelector') return undefined;
-      const ident = ref.node.getChild('Identifier');
-      const exported = ident && names.get(expr.slice(ident.from, ident.to));
-      if (!ident || !exported) return false;
-      if (exported.length === 1) {
-        edits.push({ from: ident.from, to: ident.to, text: exported[0] });
+      if (ref.name === 'GroupingLabels') {
+        ref.node.getChildren('LabelName').forEach((n) => grouping.push({ from: n.from, to: n.to }));
         return false;
       }
-      const byName = `__name__=~"${exported.join('|')}"`;
+      if (ref.name !== 'VectorSelector') return undefined;
+      const ident = ref.node.getChild('Identifier');
+      if (!ident) return false;
+      const logical = expr.slice(ident.from, ident.to);
       const braces = ref.node.getChild('LabelMatchers');
       const inner = braces ? expr.slice(braces.from + 1, braces.to - 1).trim() : '';
-      edits.push({ from: ident.from, to: braces ? braces.to : ident.to, text: `{${inner ? `${byName},${inner}` : byName}}` });
+      const m = uniform.get(logical);
+      for (const [from, to] of Object.entries(m?.labels ?? {})) renames.set(from, renames.has(from) && renames.get(from) !== to ? null : to);
+      const matchers = (m && inner ? mapMatchers(m, inner) : inner) ?? '';
+      const exported = names.get(logical) ?? [logical];
+      if (exported.length === 1 && exported[0] === logical && matchers === inner) return false;
+      const byName = exported.length > 1 ? [`__name__=~"${exported.join('|')}"`] : [];
+      const all = [...byName, ...(matchers ? [matchers] : [])].join(',');
+      const text = exported.length > 1 ? `{${all}}` : `${exported[0]}${braces ? `{${all}}` : ''}`;
+      edits.push({ from: ident.from, to: braces ? braces.to : ident.to, text });
       return false;
     },
   });
-  return edits.reverse().reduce((text, e) => text.slice(0, e.from) + e.text + text.slice(e.to), expr);
+  const labels = Object.fromEntries([...renames].filter((e): e is [string, string] => e[1] !== null));
+  for (const g of grouping) {
+    const to = labels[expr.slice(g.from, g.to)];
+    if (to) edits.push({ ...g, text: to });
+  }
+  edits.sort((a, b) => b.from - a.from);
+  return { expr: edits.reduce((text, e) => text.slice(0, e.from) + e.text + text.slice(e.to), expr), labels };
 }
 
 /** Logical series name → the exported series names of the targets declaring its family, when any differs. */
 function exportedNames(stack: Stack): Map<string, string[]> {
-  const families = stackFamilies(stack);
   const out = new Map<string, Set<string>>();
+  forEachMappedSeries(stack, (logical, exported) => out.set(logical, (out.get(logical) ?? new Set()).add(exported)));
+  return new Map([...out].filter(([s, set]) => set.size > 1 || !set.has(s)).map(([s, set]) => [s, [...set].sort()]));
+}
+
+/** Logical series name → the label mapping all targets declaring its family share, when it maps anything. */
+function uniformMappings(stack: Stack): Map<string, Mapping> {
+  const seen = new Map<string, Mapping | null>();
+  forEachMappedSeries(stack, (logical, _exported, m) => {
+    const prev = seen.get(logical);
+    const alike = prev && JSON.stringify([prev.labels, prev.values]) === JSON.stringify([m.labels, m.values]);
+    seen.set(logical, prev === undefined || alike ? m : null);
+  });
+  const maps = (m: Mapping | null): m is Mapping => !!m && (Object.keys(m.labels).length > 0 || Object.keys(m.values).length > 0);
+  return new Map([...seen].filter((e): e is [string, Mapping] => maps(e[1])));
+}
+
+/** Calls `visit` for every series of every family a target declares, with its exported name and the mapping. */
+function forEachMappedSeries(stack: Stack, visit: (logical: string, exported: string, m: Mapping) => void): void {
+  const families = stackFamilies(stack);
   for (const t of stack.scrapeTargets) {
     for (const family of t.ruleSets) {
       const m = familyMapping(stack, t.job, family);
       for (const [name, def] of Object.entries(families[family] ?? {})) {
-        const logical = seriesNames(name, def);
         const exported = seriesNames(m.names[name] ?? name, def);
-        logical.forEach((s, i) => out.set(s, (out.get(s) ?? new Set()).add(exported[i])));
+        seriesNames(name, def).forEach((s, i) => visit(s, exported[i], m));
       }
     }
   }
-  return new Map([...out].filter(([s, set]) => set.size > 1 || !set.has(s)).map(([s, set]) => [s, [...set].sort()]));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

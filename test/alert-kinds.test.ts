@@ -4,7 +4,7 @@ import { alertExpr } from '../src/render/rules';
 import { resolveAlerts } from '../src/alerts';
 import type { StackInput } from '../src/schema';
 import { validate } from './helpers';
-import fixture from './fixtures/stacks/dev';
+import fixture from './fixtures/seed-stack';
 
 describe('errorRatio', () => {
   const login = {

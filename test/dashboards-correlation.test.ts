@@ -7,7 +7,7 @@ import { jaegerCorrelation, lokiCorrelation, TRACE_ID_REGEX } from '../src/rende
 import { RULE_SET_NAMES } from '../src/schema';
 import type { StackInput } from '../src/schema';
 import { parseYaml, validate } from './helpers';
-import devFixture from './fixtures/stacks/dev';
+import devFixture from './fixtures/seed-stack';
 
 /** A deep copy of the dev fixture (a pinned copy of stacks/dev.ts: users edit that one). */
 const devInput = (): StackInput => JSON.parse(JSON.stringify(devFixture));

@@ -11,7 +11,7 @@ import { DATASOURCE_UIDS } from '../src/datasources';
 import { uploadsFor } from '../src/containers';
 import type { StackInput } from '../src/schema';
 import { parseYaml, REPO_ROOT, tmpDir, validate } from './helpers';
-import devFixture from './fixtures/stacks/dev';
+import devFixture from './fixtures/seed-stack';
 
 /** A deep copy of the dev fixture (a pinned copy of stacks/dev.ts: users edit that one). */
 const devInput = (): StackInput => JSON.parse(JSON.stringify(devFixture));

@@ -15,7 +15,7 @@
  * A fence without a known kind fails the test.
  *
  * The guide snippets are applied as a user follows the guides: in document order, one after the other, to a copy
- * of the dev stack (test/fixtures/stacks/dev.ts), and after each one the result is validated, synthesized and run
+ * of the dev stack (test/fixtures/seed-stack.ts), and after each one the result is validated, synthesized and run
  * through `check` (promtool, amtool, the dashboard checks: src/check.ts). The last step is every guide edit at
  * once. Steps build on each other, so a failure repeats in the steps after it: the first failing step names the
  * snippet to fix. Applying merges objects key by key; a list of named items (name, job or uid) gets the snippet's items
@@ -232,7 +232,7 @@ function panelProblems(stack: Stack, panels: PanelSpec[]): string[] {
 
 describe('the guides, applied one after the other to the dev fixture, pass check', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fixture: StackInput = JSON.parse(JSON.stringify(require('./fixtures/stacks/dev').default));
+  const fixture: StackInput = JSON.parse(JSON.stringify(require('./fixtures/seed-stack').default));
   const guides = ALL.filter((s) => ['fields', 'scrapeTarget', 'alertmanager', 'alert', 'panel'].includes(s.kind));
   let input: unknown = fixture;
   test.each(guides.map((s, i) => [`${i + 1}/${guides.length}${i === guides.length - 1 ? ' (every guide edit)' : ''}`, id(s), s] as const))(

@@ -10,7 +10,7 @@ export { REPO_ROOT };
 
 /** Runs one of the package's CLIs (src/cli/<name>.ts) the way `npm run <name>` does. */
 export function runCli(name: string, args: string[], cwd = REPO_ROOT) {
-  const res = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'src', 'cli', `${name}.ts`), ...args], {
+  const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.cjs'), path.join(REPO_ROOT, 'src', 'cli', `${name}.ts`), ...args], {
     cwd,
     encoding: 'utf8',
     timeout: 120_000,

@@ -10,7 +10,7 @@ import * as yaml from 'js-yaml';
 import { loadConfigFile } from '../src/load';
 import { synthesize } from '../src/synth';
 import { writeTree } from '../src/output';
-import { mapMatchers, mapQueryNames, mapSample, Mapping } from '../src/mapping';
+import { mapMatchers, mapQuery, mapSample, Mapping } from '../src/mapping';
 import { resolveAlerts } from '../src/alerts';
 import type { StackInput } from '../src/schema';
 import { createMetrics } from '../examples/demo-app/metrics';
@@ -75,6 +75,20 @@ describe('the second application (test/fixtures/second-app.yaml)', () => {
     expect(overview).not.toMatch(/[^_]http_requests_total/);
   });
 
+  test('dashboard queries and legends use the exported labels and values where every target maps alike', () => {
+    const exprs = JSON.stringify(JSON.parse(read('grafana/dashboards/Application/stack-overview.json')));
+    const { status } = http.labels;
+    expect(exprs).toContain(`${status}=\\"${http.values.status['5..']}\\"`);
+    expect(exprs).not.toMatch(/\bstatus=~/);
+    expect(exprs).not.toMatch(/by \(status\)|\{\{status\}\}/);
+  });
+
+  test('a query mapped label by label: matchers, grouping and the renames the legend follows', () => {
+    const q = mapQuery('sum by (status) (rate(http_requests_total{job=~"$job",status=~"5.."}[5m]))', stack);
+    expect(q.expr).toBe(`sum by (${http.labels.status}) (rate(${http.names.http_requests_total}{job=~"$job",${http.labels.status}="${http.values.status['5..']}"}[5m]))`);
+    expect(q.labels).toMatchObject({ status: http.labels.status });
+  });
+
   test('passes check: promtool runs the mapped rule tests green', () => {
     const res = runCli('check', ['--config', FIXTURE]);
     expect(`${res.stdout}${res.stderr}`).toMatch(/all \d+ checks passed/);
@@ -126,8 +140,15 @@ describe('targets of one rule set that export differently', () => {
     expect(res.status).toBe(0);
   });
 
+  test('where targets map a label differently, a dashboard query keeps the logical label', () => {
+    const q = mapQuery('sum by (status) (rate(http_requests_total{status=~"5.."}[5m]))', validate(config()));
+    expect(q.expr).toContain('by (status)');
+    expect(q.expr).toContain('status=~"5.."');
+    expect(q.labels).toEqual({});
+  });
+
   test('a dashboard query selects every exported name of a metric', () => {
-    const q = mapQueryNames('sum(rate(http_requests_total{job=~"$job"}[5m])) + sum(rate(http_requests_total[5m]))', validate(config()));
+    const q = mapQuery('sum(rate(http_requests_total{job=~"$job"}[5m])) + sum(rate(http_requests_total[5m]))', validate(config())).expr;
     expect(q).toBe('sum(rate({__name__=~"chat_http_requests_total|http_requests_total",job=~"$job"}[5m])) + sum(rate({__name__=~"chat_http_requests_total|http_requests_total"}[5m]))');
   });
 });

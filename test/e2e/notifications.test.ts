@@ -9,6 +9,7 @@
  *    and an alert without `service` renders without an empty `**:` prefix.
  * Published ports are the ports the processes listen on, so the external URLs are real, reachable links.
  */
+import { seedInput } from '../helpers';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -113,8 +114,8 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'monitoring-e2e-notify-'));
   sink = await startSlackSink();
   const ports = { prometheus: await freePort(), alertmanager: await freePort(), grafana: await freePort() };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dev = JSON.parse(JSON.stringify(require('../../stacks/dev').default)) as StackInput;
+  // The seed fixture, never stacks/dev.ts: a user's edit of their stack must not change this test.
+  const dev = seedInput();
   stack = validateStack(stackInput(dev, ports), 'test/e2e/notifications.test.ts');
   const files = renderStack(stack, { addressOf: (c) => `127.0.0.1:${(ports as Record<string, number>)[c]}` });
   const filesDir = path.join(tmp, 'files');
