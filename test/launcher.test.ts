@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { devInput, loadNamed, REPO_ROOT, readTree, runCli, tmpDir } from './helpers';
+import { devInput, fixtureConfigFile, loadNamed, REPO_ROOT, readTree, runCli, tmpDir } from './helpers';
 import { synthesize } from '../src/synth';
 import { buildJsonSchema } from '../src/schema';
 import { cachedValidator, compileValidator } from '../src/load';
@@ -75,7 +75,8 @@ describe('scripts/run.cjs', () => {
 
   test('synth through it writes exactly the in-process rendering and resource graph of the dev stack', async () => {
     const out = path.join(tmpDir(), 'out');
-    const r = runCli('synth', ['--stack', 'dev', '--out', out]);
+    // The seed fixture, not stacks/dev.ts: the expectation is rendered from the same input in process.
+    const r = runCli('synth', ['--config', fixtureConfigFile('dev'), '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const stack = loadNamed('dev');

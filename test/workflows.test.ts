@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as yaml from 'js-yaml';
-import { REPO_ROOT, tmpDir } from './helpers';
+import { fixtureInput, REPO_ROOT, tmpDir } from './helpers';
 
 const WORKFLOWS = path.join(REPO_ROOT, '.github', 'workflows');
 const FILES = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -181,11 +181,12 @@ describe('scripts/synth-diff.sh', () => {
     if (res.status !== 0) throw new Error(res.stderr);
     return res.stdout.trim();
   };
-  const edit = (file: string, from: string, to: string) => {
+  /** Changes a JSON stack of the temp repository. */
+  const edit = (file: string, change: (stack: any) => void) => {
     const p = path.join(repo, file);
-    const before = fs.readFileSync(p, 'utf8');
-    expect(before).toContain(from);
-    fs.writeFileSync(p, before.replace(from, to));
+    const stack = JSON.parse(fs.readFileSync(p, 'utf8'));
+    change(stack);
+    fs.writeFileSync(p, JSON.stringify(stack, null, 2));
   };
   const synthDiff = (args: string[], env: Record<string, string> = {}) =>
     spawnSync('bash', ['scripts/synth-diff.sh', ...args], { cwd: repo, encoding: 'utf8', timeout: 400_000, env: { ...process.env, ...env } });
@@ -195,11 +196,17 @@ describe('scripts/synth-diff.sh', () => {
     expect(spawnSync('git', ['clone', '--quiet', '--no-hardlinks', REPO_ROOT, repo]).status).toBe(0);
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(repo, 'node_modules'));
     git('checkout', '--quiet', '-b', 'base');
+    // The seed fixtures as the repository's stacks: the user's stacks/* may hold anything.
+    const stacks = path.join(repo, 'stacks');
+    for (const f of fs.readdirSync(stacks)) fs.rmSync(path.join(stacks, f));
+    for (const name of ['dev', 'staging'] as const) fs.writeFileSync(path.join(stacks, `${name}.json`), JSON.stringify(fixtureInput(name), null, 2));
+    git('add', '--all', 'stacks');
+    git('commit', '--quiet', '-m', 'base: the seed fixtures as stacks');
     git('checkout', '--quiet', '-b', 'pr');
-    edit('stacks/dev.ts', 'overrides: {}', 'overrides: { CacheMissRatioHigh: { threshold: 0.6 } }');
+    edit('stacks/dev.json', (s) => (s.alerts.overrides = { ...s.alerts.overrides, CacheMissRatioHigh: { threshold: 0.6 } }));
     git('commit', '--quiet', '-am', 'PR: raise the cache threshold');
     git('checkout', '--quiet', 'base');
-    edit('stacks/staging.yaml', 'retentionTime: 30d', 'retentionTime: 45d');
+    edit('stacks/staging.json', (s) => (s.prometheus.retentionTime = '45d'));
     git('commit', '--quiet', '-am', 'base: longer staging retention');
     git('checkout', '--quiet', '--detach', 'base');
     git('merge', '--quiet', '--no-ff', '-m', 'merge pr', 'pr');
