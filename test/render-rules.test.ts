@@ -3,8 +3,8 @@
  * annotations, increase and raw expressions, and the secrets the Alertmanager config reads. Fixture stacks only.
  */
 import { resolveAlerts } from '../src/alerts';
-import { alertExpr, annotations, ruleFile } from '../src/render/rules';
-import { alertmanagerSecrets } from '../src/render/alertmanager';
+import { alertExpr, annotations, durationWords, ruleFile } from '../src/render/rules';
+import { alertmanagerConfig, alertmanagerSecrets } from '../src/render/alertmanager';
 import { loadFixture, seedInput, validate } from './helpers';
 
 const rulesOf = (stack = loadFixture('dev')) => resolveAlerts(stack).flatMap((g) => g.rules);
@@ -45,4 +45,40 @@ test('the Alertmanager secrets: every referenced name once, sorted; a plain webh
   const input = seedInput();
   input.alertmanager.receivers = [...input.alertmanager.receivers, { name: 'relay', webhook: [{ url: 'http://alert-relay:8080/alerts' }, { url: { secret: 'aWebhook' } }] }];
   expect(alertmanagerSecrets(validate(input))).toEqual(['aWebhook', 'slackWebhookUrl', 'smtpPassword']);
+});
+
+describe('durations in words (alert texts)', () => {
+  // Expectations written from the duration itself: each unit once, singular for 1, separated by one space.
+  test.each([
+    ['5m', '5 minutes'],
+    ['1m30s', '1 minute 30 seconds'],
+    ['90s', '1 minute 30 seconds'],
+    ['2h', '2 hours'],
+    ['1d1h1m1s', '1 day 1 hour 1 minute 1 second'],
+    ['1500ms', '1 second 500 milliseconds'],
+    ['0s', '0 seconds'],
+  ])('%s reads "%s"', (duration, words) => {
+    expect(durationWords(duration)).toBe(words);
+  });
+});
+
+describe('child routes (alertmanager.yml)', () => {
+  test('carry exactly the settings the config gives, in Alertmanager keys', () => {
+    const input = seedInput() as any;
+    input.alertmanager.route.routes = [
+      { matchers: ['severity="critical"'], receiver: input.alertmanager.route.receiver, groupBy: ['alertname'], groupWait: '10s', groupInterval: '1m', repeatInterval: '2h', continue: true },
+      { matchers: ['severity="info"'] },
+    ];
+    const routes = (alertmanagerConfig(validate(input)) as any).route.routes;
+    expect(routes[0]).toEqual({
+      receiver: input.alertmanager.route.receiver,
+      matchers: ['severity="critical"'],
+      group_by: ['alertname'],
+      group_wait: '10s',
+      group_interval: '1m',
+      repeat_interval: '2h',
+      continue: true,
+    });
+    expect(routes[1]).toEqual({ matchers: ['severity="info"'] });
+  });
 });
