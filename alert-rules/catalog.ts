@@ -12,7 +12,7 @@
  * shows its effective value after overrides, a ratio as a percentage and a latency as a duration.
  */
 import type { AlertSpecInput, RuleSetName } from '../src/schema';
-import { componentMetric, metric } from '../src/metrics';
+import { componentMetric, metric, probeMetric } from '../src/metrics';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -21,12 +21,12 @@ export interface CatalogAlert {
   spec: DistributiveOmit<AlertSpecInput, 'jobs'>;
   /** Same alert name at several severities (critical inhibits warning for the same service). */
   tiers?: Partial<Record<Severity, number>>;
-  /** Which jobs the alert watches: the rule set's jobs (default), every job, or one component's job. */
-  scope?: 'ruleSet' | 'allJobs' | 'prometheus' | 'alertmanager';
+  /** Which jobs the alert watches: the rule set's jobs (default), every job, one component's job, or the probes' jobs. */
+  scope?: 'ruleSet' | 'allJobs' | 'prometheus' | 'alertmanager' | 'probes';
 }
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export type CatalogGroup = RuleSetName | 'stack';
+export type CatalogGroup = RuleSetName | 'stack' | 'probes';
 
 const httpRequests = metric('http', 'http_requests_total');
 
@@ -317,6 +317,21 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         summary: 'Watchdog: the alerting pipeline is alive',
         description: 'Always firing. Route it to a dead man\'s switch: if it stops arriving, alerting is broken.',
         test: { firing: [{ series: 'up{job="prometheus"}', values: '1x10' }] },
+      },
+    },
+  ],
+  // The stack's `probes` (blackbox exporter): a health endpoint that fails is an outage, so critical after a minute.
+  probes: [
+    {
+      scope: 'probes',
+      spec: {
+        kind: 'down',
+        name: 'ProbeFailed',
+        metric: probeMetric('probe_success'),
+        severity: 'critical',
+        for: '1m',
+        summary: '{{ $labels.service }}: {{ $labels.instance }} fails its health probe',
+        description: 'The blackbox exporter has had no successful response from {{ $labels.instance }} (probe {{ $labels.job }}) for {for}.',
       },
     },
   ],

@@ -145,4 +145,19 @@ export const COMPONENT_METRICS = {
     promtail_dropped_entries_total: counter('Log entries dropped after retries', 'host', 'reason'),
   },
   jaeger: {},
+  // blackbox_exporter v0.28.0 config/config.go (namespace blackbox_exporter).
+  blackbox: {
+    blackbox_exporter_config_last_reload_successful: gauge('1 when the last configuration reload succeeded'),
+  },
 } as const satisfies Record<string, Record<string, MetricDef>>;
+
+/**
+ * What a probe's job returns for each target (blackbox_exporter v0.28.0 prober/handler.go `probe_success`,
+ * `probe_duration_seconds`; prober/http.go `probe_http_status_code`, `probe_http_duration_seconds` by `phase`).
+ */
+export const PROBE_METRICS = {
+  probe_success: gauge('1 when the probe succeeded'),
+  probe_duration_seconds: gauge('How long the probe took'),
+  probe_http_status_code: gauge('HTTP status code of the response (0 without a response)'),
+  probe_http_duration_seconds: gauge('Duration of each phase of the HTTP request', 'phase'),
+} as const satisfies Record<string, MetricDef>;

@@ -62,6 +62,7 @@ export function resolveAlerts(stack: Stack): RuleGroup[] {
 function jobsFor(entry: CatalogAlert, group: CatalogGroup, jobs: ReturnType<typeof scrapeJobs>): string[] {
   const scope = entry.scope ?? 'ruleSet';
   if (scope === 'allJobs') return jobs.map((j) => j.job);
+  if (scope === 'probes') return jobs.filter((j) => j.probe).map((j) => j.job);
   if (scope === 'prometheus' || scope === 'alertmanager') return jobs.filter((j) => j.job === scope).map((j) => j.job);
   return jobs.filter((j) => j.ruleSets.includes(group as never)).map((j) => j.job);
 }

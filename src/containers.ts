@@ -18,8 +18,8 @@ export interface ComponentRuntime {
   user: string;
   /** Directory that receives the component's synth files. */
   configDir: string;
-  /** Where the component keeps its state; a named volume is mounted here. */
-  dataDir: string;
+  /** Where the component keeps its state; a named volume is mounted here. None for a stateless exporter. */
+  dataDir?: string;
   /** Docker HEALTHCHECK test, using only what the image contains. */
   healthcheck: string[];
   /** Grace period before failed checks count (Loki's ring takes a while to become ready). */
@@ -137,6 +137,14 @@ export const RUNTIME: Record<ComponentName, ComponentRuntime> = {
     dataDir: JAEGER_BADGER_DIR,
     healthcheck: wget(`http://127.0.0.1:${JAEGER_HEALTH_PORT}/status`),
     healthStartPeriod: '30s',
+  },
+  blackbox: {
+    image: 'prom/blackbox-exporter',
+    // The image sets no USER (root); its busybox base has nobody (65534), and probing needs no privilege for HTTP.
+    user: '65534:65534',
+    configDir: '/etc/blackbox_exporter',
+    healthcheck: wget(`http://127.0.0.1:${CONTAINER_PORTS.blackbox}/-/healthy`),
+    healthStartPeriod: '10s',
   },
 };
 

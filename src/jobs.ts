@@ -9,6 +9,7 @@ export const CONTAINER_PORTS = {
   loki: 3100,
   promtail: 9080,
   jaeger: 16686,
+  blackbox: 9115,
 } as const satisfies Record<ComponentName, number>;
 
 /** Where each component serves its own metrics inside the stack network (Jaeger v2: collector telemetry). */
@@ -32,6 +33,8 @@ export interface ScrapeJob {
   ruleSets: string[];
   /** Set for a component's self-scrape job. */
   component?: ComponentName;
+  /** Set for a probe's job: Prometheus asks the blackbox exporter at `exporter` to probe each target with `module`. */
+  probe?: { module: string; exporter: string };
 }
 
 export function enabledComponents(stack: Stack): ComponentName[] {
@@ -60,5 +63,29 @@ export function scrapeJobs(stack: Stack, addressOf: AddressOf = dockerAddress): 
     dropMetrics: t.dropMetrics,
     ruleSets: t.ruleSets,
   }));
-  return [...self, ...user];
+  return [...self, ...user, ...probeJobs(stack, addressOf)];
+}
+
+/** The blackbox exporter runs only for a stack with probes (and not when disabled). */
+export const blackboxDeployed = (stack: Stack): boolean => stack.components.blackbox.enabled && stack.probes.length > 0;
+
+/** One job per probe (its module is named after it), and the blackbox exporter's own metrics. */
+export function probeJobs(stack: Stack, addressOf: AddressOf = dockerAddress): ScrapeJob[] {
+  if (!blackboxDeployed(stack)) return [];
+  const exporter = addressOf('blackbox', CONTAINER_PORTS.blackbox);
+  const base = { metricsPath: '/metrics', scheme: 'http' as const, dropMetrics: [], ruleSets: [] };
+  const self: ScrapeJob = { ...base, job: 'blackbox', targets: [exporter], labels: { service: 'blackbox' }, component: 'blackbox' };
+  return [
+    self,
+    ...stack.probes.map((p) => ({
+      ...base,
+      job: p.name,
+      targets: [p.url],
+      metricsPath: '/probe',
+      interval: p.interval,
+      timeout: p.timeout,
+      labels: { service: p.name, ...p.labels },
+      probe: { module: p.name, exporter },
+    })),
+  ];
 }

@@ -6,10 +6,10 @@
  */
 import type { ComponentName, Stack } from './schema';
 import { scrapeJobs } from './jobs';
-import { COMPONENT_METRICS, METRIC_FAMILIES, MetricDef, SCRAPE_METRICS } from '../metrics/families';
+import { COMPONENT_METRICS, METRIC_FAMILIES, MetricDef, PROBE_METRICS, SCRAPE_METRICS } from '../metrics/families';
 import { exportedSeries } from './mapping';
 
-export { COMPONENT_METRICS, METRIC_FAMILIES, SCRAPE_METRICS };
+export { COMPONENT_METRICS, METRIC_FAMILIES, PROBE_METRICS, SCRAPE_METRICS };
 export type { MetricDef, MetricType } from '../metrics/families';
 
 /** Built-in family names. */
@@ -30,6 +30,11 @@ export function componentMetric<C extends ComponentName>(
   component: C,
   name: ComponentMetricName<C> | keyof typeof SCRAPE_METRICS,
 ): string {
+  return name;
+}
+
+/** A metric of a probe's job (blackbox exporter), checked at compile time. */
+export function probeMetric(name: keyof typeof PROBE_METRICS): string {
   return name;
 }
 
@@ -77,7 +82,9 @@ export function providedSeries(stack: Stack): Map<string, string[]> {
   for (const job of scrapeJobs(stack)) {
     const names = job.component
       ? componentSeries(job.component)
-      : [...expand(SCRAPE_METRICS), ...job.ruleSets.flatMap((f) => exportedSeries(stack, job.job, f))];
+      : job.probe
+        ? [...expand(SCRAPE_METRICS), ...expand(PROBE_METRICS)]
+        : [...expand(SCRAPE_METRICS), ...job.ruleSets.flatMap((f) => exportedSeries(stack, job.job, f))];
     // Metrics a target drops at scrape time (anchored regexes) never reach Prometheus.
     const dropped = job.dropMetrics.map((re) => new RegExp(`^(?:${re})$`));
     for (const name of names) if (!dropped.some((re) => re.test(name))) add(name, job.job);

@@ -105,6 +105,8 @@ export const DEFAULT_VERSIONS = {
   loki: '3.7.2',
   promtail: '3.6.10',
   jaeger: '2.11.0',
+  /** Deployed only when the stack has `probes` (src/probes.ts). */
+  blackbox: 'v0.28.0',
 } as const;
 
 const Components = z.strictObject({
@@ -142,6 +144,10 @@ const Components = z.strictObject({
         })
         .prefault({}),
     })
+    .prefault({}),
+  /** The blackbox exporter that runs `probes`; internal (Prometheus reaches it on the stack network). */
+  blackbox: component(DEFAULT_VERSIONS.blackbox, 9115, '64m')
+    .extend({ publish: z.boolean().default(false) })
     .prefault({}),
 });
 
@@ -220,6 +226,29 @@ const ScrapeTarget = z.strictObject({
   ruleSets: z.array(FamilyName).default([]),
   /** Per family, the names, label names and label values this target's exporter really uses. */
   metrics: z.record(FamilyName, FamilyMapping).default({}),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Probes (blackbox exporter)
+
+/**
+ * An HTTP probe of an endpoint, run by the blackbox exporter and scraped as its own job (the probe's name). The URL
+ * is a plain internal URL: one that can carry a credential (user:pass@, a query string, a token-bearing service;
+ * src/credential-urls.ts) is rejected in validate.ts, since the URL is written into prometheus.yml.
+ */
+const Probe = z.strictObject({
+  /** The scrape job of the probe; unique among the stack's jobs. */
+  name: Identifier,
+  url: z.string().min(1).meta({ expected: 'a plain http(s) URL of an internal endpoint, e.g. "http://backend:8000/health"' }),
+  method: z.enum(['GET', 'HEAD']).default('GET'),
+  /** HTTP status codes that count as success; empty: any 2xx (the blackbox exporter's default). */
+  expectStatus: z.array(z.number().int().min(100).max(599)).default([]),
+  /** How often the probe runs (default: prometheus.scrapeInterval). */
+  interval: Duration.optional(),
+  /** How long one probe may take; at most the interval. */
+  timeout: Duration.default('5s'),
+  /** Labels on the probe's series and alerts; `service` defaults to the probe's name. */
+  labels: Labels.default({}),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -627,6 +656,8 @@ export const StackSchema = z.strictObject({
   /** Metric families of this stack's own applications, beside the built-in ones of metrics/families.ts. */
   metricFamilies: z.record(OwnFamilyName, MetricFamily).default({}),
   scrapeTargets: z.array(ScrapeTarget).default([]),
+  /** HTTP probes of health endpoints (blackbox exporter); a failing probe raises the critical ProbeFailed. */
+  probes: z.array(Probe).default([]),
   alerts: Alerts.prefault({}),
   alertmanager: Alertmanager,
   logs: Logs.prefault({}),
@@ -649,7 +680,9 @@ export type SecretRefValue = z.output<typeof SecretRef>;
 export type RuleSetName = (typeof RULE_SET_NAMES)[number];
 export type FamilyMappingConfig = z.output<typeof FamilyMapping>;
 export type MetricFamilyConfig = z.output<typeof MetricFamily>;
+export type ProbeConfig = Stack['probes'][number];
 export type ComponentName = keyof Stack['components'];
+/** The components every stack deploys (unless disabled). `blackbox` is not among them: it comes with `probes`. */
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'];
 
 /** Typed identity for `stacks/<name>.ts`: gives completion and compile-time checks. */

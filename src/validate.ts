@@ -15,6 +15,7 @@ import { DOCKER_LOGS_JOB } from './render/promtail';
 import { dashboardConfigProblems } from './check-dashboards';
 import { checkMappings } from './mapping';
 import { jaegerPorts } from './containers';
+import { probeProblems } from './validate-probes';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -63,6 +64,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     if (new Set(t.ruleSets).size !== t.ruleSets.length) add(['scrapeTargets', i, 'ruleSets'], 'a rule set is listed twice');
   });
   checkMappings(stack, add);
+  problems.push(...probeProblems(stack, source));
   const scraped = new Set(scrapeJobs(stack).map((j) => j.job));
 
   // Alerts ---------------------------------------------------------------------------------------------------------

@@ -33,6 +33,10 @@ export default defineStack({
     { job: 'redis', targets: ['host.docker.internal:9121'], ruleSets: ['redis'], dropMetrics: ['go_.*'] },
     { job: 'postgres', targets: ['host.docker.internal:9187'], ruleSets: ['postgres'], dropMetrics: ['go_.*'] },
   ],
+  probes: [
+    // The backend's health endpoint (seeds 003/004 `/health`), where Prometheus scrapes its metrics.
+    { name: 'backend-health', url: 'http://host.docker.internal:8000/health', labels: { service: 'backend', team: 'chat' } },
+  ],
   alerts: {
     overrides: {},
   },

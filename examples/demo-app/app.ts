@@ -7,6 +7,7 @@
  *   GET  /metrics                      the app's metrics (HTTP, database, cache, AI, WebSocket, system)
  *   GET  /exporters/{redis,postgres}/metrics   simulated redis_exporter / postgres_exporter (redis_up, pg_up)
  *   GET  /healthz                      {"status":"ok","faults":{...}}
+ *   GET  /health                       {"status":"healthy"} (the seed backend's health endpoint, probed by the dev stack)
  *   GET  /faults | POST /faults {"errorRate":0.5,"latencyMs":6000,"dependencyDown":"redis"} | DELETE /faults
  *   GET  /api/chat/history, POST /api/chat, GET /api/users/me, GET /api/health   the simulated API
  */
@@ -231,6 +232,8 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       return sendText(res, await reg.metrics(), reg.contentType);
     }
     if (p === '/healthz') return sendJson(res, 200, { status: 'ok', faults });
+    // The seed backend's health endpoint (seeds 003/004), which the dev stack probes.
+    if (p === '/health') return sendJson(res, 200, { status: 'healthy' });
     if (p === '/faults') {
       if (req.method === 'GET') return sendJson(res, 200, faults);
       if (req.method === 'DELETE') {

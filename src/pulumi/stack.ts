@@ -6,7 +6,6 @@ import * as pulumi from '@pulumi/pulumi';
 import * as docker from '@pulumi/docker';
 import { COMPONENT_NAMES, ComponentName, Stack } from '../schema';
 import { renderStack } from '../render';
-import { CONTAINER_PORTS } from '../jobs';
 import { DeployContext, componentImage, labels, networkName, publishedPorts } from './common';
 import { dataVolumes, volumeOwnership } from './volumes';
 import { grafanaAdminPassword, readSecrets } from './secrets';
@@ -16,6 +15,8 @@ import { grafanaContainer } from './grafana';
 import { lokiContainer } from './loki';
 import { promtailContainer } from './promtail';
 import { jaegerContainer } from './jaeger';
+import { blackboxContainer } from './blackbox';
+import { blackboxDeployed, CONTAINER_PORTS } from '../jobs';
 import { grafanaPasswordReset } from './grafana-password';
 import { urlHost } from '../links';
 
@@ -73,6 +74,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     if (images.loki) containers.loki = lokiContainer(ctx, images.loki);
     if (images.promtail) containers.promtail = promtailContainer(ctx, images.promtail);
     if (images.jaeger) containers.jaeger = jaegerContainer(ctx, images.jaeger);
+    if (blackboxDeployed(stack)) containers.blackbox = blackboxContainer(ctx, componentImage(ctx, 'blackbox'));
     this.containers = containers;
 
     const host = urlHost(stack.bindAddress);

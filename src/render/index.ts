@@ -4,7 +4,7 @@
  */
 import type { Stack } from '../schema';
 import { resolveAlerts } from '../alerts';
-import { AddressOf, dockerAddress, scrapeJobs } from '../jobs';
+import { AddressOf, blackboxDeployed, dockerAddress, scrapeJobs } from '../jobs';
 import { GENERATED_HEADER, toYaml } from '../yaml';
 import { externalLabels, prometheusConfig } from './prometheus';
 import { ruleFile } from './rules';
@@ -16,6 +16,7 @@ import { promtailConfig } from './promtail';
 import { jaegerConfig } from './jaeger';
 import { datasourcesFile, grafanaIni } from './grafana';
 import { renderDashboards } from './dashboards';
+import { blackboxConfig } from './blackbox';
 
 export interface RenderOptions {
   /** How components address each other; defaults to Docker network names. */
@@ -52,6 +53,7 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
     files['grafana/grafana.ini'] = grafanaIni(stack, header);
     files['grafana/provisioning/datasources/datasources.yml'] = toYaml(datasourcesFile(stack, addressOf), header);
   }
+  if (blackboxDeployed(stack)) files['blackbox/blackbox.yml'] = toYaml(blackboxConfig(stack), header);
   // Grafana dashboards (dashboards/*.ts) and their provider.
   Object.assign(files, renderDashboards(stack, header));
   return sortFiles(files);

@@ -37,7 +37,9 @@ function scrapeConfig(job: ScrapeJob): object {
     ...(job.timeout ? { scrape_timeout: job.timeout } : {}),
     ...(job.metricsPath !== '/metrics' ? { metrics_path: job.metricsPath } : {}),
     ...(job.scheme !== 'http' ? { scheme: job.scheme } : {}),
+    ...(job.probe ? { params: { module: [job.probe.module] } } : {}),
     static_configs: [{ targets: job.targets, labels: sortedLabels(job.labels) }],
+    ...(job.probe ? { relabel_configs: probeRelabeling(job.probe.exporter) } : {}),
     ...(job.dropMetrics.length
       ? {
           metric_relabel_configs: [
@@ -46,6 +48,18 @@ function scrapeConfig(job: ScrapeJob): object {
         }
       : {}),
   };
+}
+
+/**
+ * The blackbox exporter's standard relabeling (its README, "Prometheus Configuration"): the target URL becomes the
+ * `target` parameter and the `instance` label, and the scrape goes to the exporter.
+ */
+export function probeRelabeling(exporter: string): object[] {
+  return [
+    { source_labels: ['__address__'], target_label: '__param_target' },
+    { source_labels: ['__param_target'], target_label: 'instance' },
+    { target_label: '__address__', replacement: exporter },
+  ];
 }
 
 export const sortedLabels = (labels: Record<string, string>) =>
