@@ -2,10 +2,12 @@
  * Overview (seeds: "FoodSave AI Dashboard", the General dashboard; request rate and latency, errors by endpoint,
  * WebSocket connections): is every target up, how much traffic, how many errors, how fast, how big, how many users.
  */
-import { metric, jobsWithFamily } from '../src/metrics';
+import { metric, jobsWithFamily, probeMetric } from '../src/metrics';
+import { probeJobs } from '../src/jobs';
 import {
   buildDashboard,
   DashboardDefinition,
+  jobsMatcher,
   jobVariable,
   latencyQueries,
   promql,
@@ -111,6 +113,7 @@ export const overview: DashboardDefinition = {
             ]
           : [],
       },
+      probesSection(probeJobs(stack).filter((j) => j.probe).map((j) => j.job)),
     ];
     return buildDashboard({
       stack,
@@ -123,3 +126,33 @@ export const overview: DashboardDefinition = {
     });
   },
 };
+
+/**
+ * The stack's HTTP probes (blackbox exporter), when it has any: each endpoint up or down, its last HTTP status and
+ * how long each probe took. Queried by the probes' own jobs (they are not in the `job` variable's scrape targets).
+ */
+function probesSection(jobs: string[]): Section {
+  const P = jobsMatcher(jobs);
+  return {
+    title: 'Health probes',
+    panels: jobs.length
+      ? [
+          upStatPanel('Probe status', `${probeMetric('probe_success')}{${P}}`, '{{service}} {{instance}}', {
+            width: 12,
+            description: 'Whether the last probe of each health endpoint succeeded (ProbeFailed fires after 1 minute DOWN).',
+          }),
+          statPanel('Probe HTTP status', [promql(`${probeMetric('probe_http_status_code')}{${P}}`, '{{instance}}', { instant: true })], {
+            width: 12,
+            unit: 'none',
+            description: 'The HTTP status code of the last probe response (0: no response).',
+          }),
+          timeseriesPanel('Probe latency', [promql(`${probeMetric('probe_duration_seconds')}{${P}}`, '{{instance}}')], {
+            width: 24,
+            unit: 's',
+            min: 0,
+            description: 'How long each probe took, connection to last byte (probe_duration_seconds).',
+          }),
+        ]
+      : [],
+  };
+}

@@ -134,3 +134,35 @@ describe('failing fixtures: the facts catch a healthcheck the image cannot run',
     ]);
   });
 });
+
+describe('the blackbox exporter of the seed fixture (it has probes) against its image facts', () => {
+  let rs: RecordedResource[];
+  let files: Record<string, string>;
+  beforeAll(async () => {
+    const stack = loadFixture('dev');
+    rs = await recordResources(stack);
+    files = renderStack(stack);
+  });
+  const facts = IMAGE_FACTS.blackbox;
+
+  test('pinned image at the facts version, non-root, a healthcheck the image can run, internal, stateless', () => {
+    const bb = containerOf(rs, 'blackbox');
+    expect(`${facts.version}`).toBe(DEFAULT_VERSIONS.blackbox);
+    expect(bb.inputs.image).toBe(`${facts.image}:${facts.version}`);
+    expect(bb.inputs.user).toBe(facts.runAs);
+    expect(bb.inputs.user).not.toMatch(/^0:/);
+    expect(healthcheckProblems((bb.inputs.healthcheck as any).tests, facts)).toEqual([]);
+    expect(bb.inputs.ports ?? []).toEqual([]);
+    expect(bb.inputs.volumes ?? []).toEqual([]);
+  });
+
+  test('its config flag names the rendered blackbox.yml it receives; Prometheus asks it on the port the image exposes', () => {
+    const bb = containerOf(rs, 'blackbox');
+    const flag = (bb.inputs.command as string[]).find((a) => a.startsWith('--config.file='))!;
+    const upload = (bb.inputs.uploads as any[]).find((u) => u.file === flag.slice('--config.file='.length));
+    expect(upload?.content).toBe(files['blackbox/blackbox.yml']);
+    const jobs = parseYaml(files['prometheus/prometheus.yml']).scrape_configs;
+    expect(jobs.find((j: any) => j.job_name === 'blackbox').static_configs[0].targets).toEqual([`blackbox:${facts.health.port}`]);
+  });
+
+});

@@ -25,6 +25,8 @@ describe('prometheus.yml', () => {
   test('self-scrape of every component, then the user targets', () => {
     expect(prom().scrape_configs.map((s: any) => s.job_name)).toEqual([
       'prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres',
+      // The fixture's probe brings the blackbox exporter's own job and the probe's job.
+      'blackbox', 'backend-health',
     ]);
     const backend = prom().scrape_configs.find((s: any) => s.job_name === 'backend');
     expect(backend).toEqual({
@@ -70,10 +72,10 @@ describe('alert rules', () => {
     resolveAlerts(dev).flatMap((g) => g.rules).find((r) => r.name === name && (!severity || r.severity === severity))!;
 
   test('rule sets apply to the jobs that declare them', () => {
-    expect(resolveAlerts(dev).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'redis', 'postgres', 'stack', 'nodata']);
+    expect(resolveAlerts(dev).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'redis', 'postgres', 'stack', 'probes', 'nodata']);
     expect(rule('HttpServerErrorRatioHigh').jobs).toEqual(['backend']);
     expect(rule('RedisDown').jobs).toEqual(['redis']);
-    expect(rule('TargetDown').jobs).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres']);
+    expect(rule('TargetDown').jobs).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres', 'blackbox', 'backend-health']);
     // staging declares no cache, redis or postgres target: no alert watches those metrics.
     expect(resolveAlerts(staging).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'websocket', 'system', 'stack', 'nodata', 'custom']);
   });

@@ -15,6 +15,7 @@ export const PACKAGES: Record<string, string> = {
   'prometheus-alertmanager': 'prometheus-alertmanager',
   alertmanager: 'prometheus-alertmanager',
   amtool: 'prometheus-alertmanager',
+  'prometheus-blackbox-exporter': 'prometheus-blackbox-exporter',
 };
 const SETUP = 'sudo apt-get install -y prometheus prometheus-alertmanager, or ./scripts/setup.sh';
 
