@@ -2,6 +2,7 @@
 # One-time setup of a development machine or CI runner:
 #  - promtool and amtool (Debian/Ubuntu packages "prometheus" and "prometheus-alertmanager"), which `check` and the
 #    tests run; the packages also bring the prometheus and alertmanager servers the end-to-end test starts;
+#  - the blackbox exporter (Debian "prometheus-blackbox-exporter"), which the probes' tests run;
 #  - the npm dependencies, including the pinned Node.js 22 (npm package "node") that every npm script runs on,
 #    so an older system Node only needs to run npm itself.
 set -euo pipefail
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v promtool >/dev/null || need_apt+=(prometheus)
 command -v amtool >/dev/null || need_apt+=(prometheus-alertmanager)
+command -v prometheus-blackbox-exporter >/dev/null || need_apt+=(prometheus-blackbox-exporter)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
     echo "setup: missing ${need_apt[*]} and no apt-get here: install promtool and amtool (Prometheus 2.42+ and Alertmanager 0.25+) and put them on PATH" >&2

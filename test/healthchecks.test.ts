@@ -164,5 +164,4 @@ describe('the blackbox exporter of the seed fixture (it has probes) against its 
     const jobs = parseYaml(files['prometheus/prometheus.yml']).scrape_configs;
     expect(jobs.find((j: any) => j.job_name === 'blackbox').static_configs[0].targets).toEqual([`blackbox:${facts.health.port}`]);
   });
-
 });

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ConfigError } from '../src/errors';
 import { renderStack } from '../src/render';
 import { requireBinary } from '../src/local/processes';
+import { loopbackStackInput, notStarted } from '../src/local/loopback';
 import { IMAGE_FACTS } from './fixtures/image-facts';
 import { loadFixture, parseYaml, seedInput, tmpDir, validate } from './helpers';
 
@@ -64,6 +65,14 @@ describe('the seed fixture probes the backend health endpoint', () => {
     expect(plain[overview]).not.toContain('probe_');
     expect(files[Object.keys(files).find((f) => f.endsWith('stack-overview.json'))!]).toContain(`probe_duration_seconds{job=\\"${dev.probes[0].name}\\"}`);
   });
+});
+
+test('`npm run try` leaves the probes out (their URLs are Docker addresses) and says so', () => {
+  const local = validate(loopbackStackInput(dev, { prometheus: 9, alertmanager: 10, demo: 11, inbox: 12 }));
+  expect(local.probes).toEqual([]);
+  expect(Object.keys(renderStack(local)).filter((f) => /blackbox|probes/.test(f))).toEqual([]);
+  expect(notStarted(dev).find((n) => n.component === 'blackbox')?.reason).toMatch(/probes out/);
+  expect(notStarted(local).map((n) => n.component)).not.toContain('blackbox');
 });
 
 describe("the real tools accept the output (and reject what is broken)", () => {

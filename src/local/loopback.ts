@@ -15,6 +15,7 @@ import { CATALOG } from '../../alert-rules/catalog';
 import { parseDuration } from '../duration';
 import { renderStack } from '../render';
 import type { ComponentName, RouteConfig, Stack, StackInput } from '../schema';
+import { blackboxDeployed } from '../jobs';
 
 export interface LoopbackPorts {
   prometheus: number;
@@ -49,12 +50,15 @@ export const LOCAL_COMPONENTS: ComponentName[] = ['prometheus', 'alertmanager'];
 /** The components of `stack` that a local run leaves out, each with the reason. */
 export function notStarted(stack: Stack): Array<{ component: ComponentName; reason: string }> {
   return (Object.keys(stack.components) as ComponentName[])
-    .filter((c) => !LOCAL_COMPONENTS.includes(c))
+    .filter((c) => !LOCAL_COMPONENTS.includes(c) && (c !== 'blackbox' || blackboxDeployed(stack)))
     .map((component) => ({
       component,
-      reason: stack.components[component].enabled
-        ? 'no local binary (no Debian package); it runs as a container with `npm run up`'
-        : 'disabled in the stack',
+      reason:
+        component === 'blackbox'
+          ? 'the local run leaves the probes out (their URLs are Docker addresses); it runs as a container with `npm run up`'
+          : stack.components[component].enabled
+            ? 'no local binary (no Debian package); it runs as a container with `npm run up`'
+            : 'disabled in the stack',
     }));
 }
 
@@ -80,6 +84,8 @@ export function loopbackStackInput(stack: Stack, ports: LoopbackPorts, t: Loopba
       const metricsPath = exporter ? `/exporters/${exporter}/metrics` : '/metrics';
       return { ...target, targets: [`127.0.0.1:${ports.demo}`], metricsPath, scheme: 'http' as const, interval: undefined, timeout: undefined };
     }),
+    // The blackbox exporter is not started (notStarted), so neither are the probes it would run.
+    probes: [],
     alerts: shortAlerts(stack, t),
     alertmanager: loopbackAlertmanager(stack, ports.inbox, t),
   } as StackInput;
