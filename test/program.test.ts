@@ -57,12 +57,13 @@ describe('synth', () => {
     const out = path.join(tmpDir(), 'out');
     const r = runCli('synth', ['--config', fixtureConfigFile('dev'), '--out', out]);
     expect(r.status).toBe(0);
-    for (const c of ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger']) {
+    // The fixture's probes bring the blackbox exporter.
+    for (const c of ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'blackbox']) {
       expect(fs.readdirSync(path.join(out, 'files', c)).length).toBeGreaterThan(0);
     }
     const resources = JSON.parse(fs.readFileSync(path.join(out, 'resources.json'), 'utf8'));
     const containers = resources.filter((x: any) => x.type === 'docker:index/container:Container');
-    expect(containers.map((x: any) => x.name).sort()).toEqual(['alertmanager', 'grafana', 'grafana-password', 'jaeger', 'loki', 'prometheus', 'promtail', 'volume-init']);
+    expect(containers.map((x: any) => x.name).sort()).toEqual(['alertmanager', 'blackbox', 'grafana', 'grafana-password', 'jaeger', 'loki', 'prometheus', 'promtail', 'volume-init']);
   });
 
   test('bad input writes nothing, resources.json included', () => {
