@@ -3,7 +3,8 @@
  * prometheus.yml, so one that can carry a credential is refused, as for receiver URLs; src/credential-urls.ts), a
  * timeout within the interval, no reserved labels, and a blackbox exporter to run them.
  */
-import type { Stack } from './schema';
+import { COMPONENT_NAMES, Stack } from './schema';
+import { jaegerPorts } from './containers';
 import { plainUrlVerdict } from './credential-urls';
 import { jsonPath, Problem } from './errors';
 import { parseDuration } from './duration';
@@ -14,6 +15,8 @@ export function probeProblems(stack: Stack, source: string): Problem[] {
   const add = (parts: Array<string | number>, message: string) => problems.push({ source, path: jsonPath(parts), message });
   if (stack.probes.length && !stack.components.blackbox.enabled)
     add(['components', 'blackbox', 'enabled'], 'the stack has probes, which the blackbox exporter runs; expected it enabled (or no probes)');
+  const publishedBy = blackboxDeployed(stack) && stack.components.blackbox.publish ? portOwner(stack, stack.components.blackbox.port) : undefined;
+  if (publishedBy) add(['components', 'blackbox', 'port'], `host port ${stack.components.blackbox.port} is already used by ${publishedBy}; expected a free port`);
   const clash = blackboxDeployed(stack) ? stack.scrapeTargets.findIndex((t) => t.job === 'blackbox') : -1;
   if (clash >= 0) add(['scrapeTargets', clash, 'job'], 'duplicate job name "blackbox" (already the self-scrape job of blackbox, which the probes bring); expected a unique job name');
   // Every job but the probes' own, which are checked in order below.
@@ -30,6 +33,20 @@ export function probeProblems(stack: Stack, source: string): Problem[] {
       if (label.startsWith('__')) add(['probes', i, 'labels', label], 'label names starting with "__" are reserved for Prometheus');
   });
   return problems;
+}
+
+/** The core component field that publishes TCP host port `port`, if any (validate.ts checks them among themselves). */
+function portOwner(stack: Stack, port: number): string | undefined {
+  for (const c of COMPONENT_NAMES) {
+    const comp = stack.components[c];
+    if (!comp.enabled || !comp.publish) continue;
+    if (comp.port === port) return `components.${c}.port`;
+    if (c === 'jaeger') {
+      const p = jaegerPorts(stack.components.jaeger).find((j) => j.external === port && j.protocol === 'tcp');
+      if (p) return `components.jaeger.${p.field}`;
+    }
+  }
+  return undefined;
 }
 
 /** The reason never repeats the URL: it may hold the credential. */

@@ -172,6 +172,17 @@ describe('bad probes are refused with their JSON path', () => {
     ).toEqual([expect.stringMatching(/^\$\.scrapeTargets\[3\]\.job: duplicate job name "blackbox"/)]);
   });
 
+  test('a published blackbox exporter on a host port another component publishes', () => {
+    expect(problems((c) => {
+      probe({})(c);
+      c.components = { ...c.components, blackbox: { publish: true, port: 9090 } };
+    })).toEqual(['$.components.blackbox.port: host port 9090 is already used by components.prometheus.port; expected a free port']);
+    expect(problems((c) => {
+      probe({})(c);
+      c.components = { ...c.components, blackbox: { publish: true, port: 9115 } };
+    })).toEqual([]);
+  });
+
   test('schema: an unknown field and a status code out of range', () => {
     expect(problems(probe({ module: 'http_2xx' }))).toEqual([expect.stringMatching(/^\$\.probes\[0\]\.module: unknown field "module"/)]);
     expect(problems(probe({ expectStatus: [99] }))).toEqual([expect.stringMatching(/^\$\.probes\[0\]\.expectStatus\[0\]: /)]);
