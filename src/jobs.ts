@@ -1,5 +1,6 @@
 /** The scrape jobs of a stack: the user's targets plus a self-scrape job for every enabled component. */
-import { COMPONENT_NAMES, ComponentName, Stack } from './schema';
+import { COMPONENT_NAMES, ComponentName, ProbeConfig, Stack } from './schema';
+import { parseDuration } from './duration';
 
 /** Ports the components listen on inside their containers (host ports are configurable separately). */
 export const CONTAINER_PORTS = {
@@ -83,9 +84,17 @@ export function probeJobs(stack: Stack, addressOf: AddressOf = dockerAddress): S
       targets: [p.url],
       metricsPath: '/probe',
       interval: p.interval,
-      timeout: p.timeout,
+      timeout: probeTimeout(stack, p),
       labels: { service: p.name, ...p.labels },
       probe: { module: p.name, exporter },
     })),
   ];
+}
+
+/** A probe's timeout: its own, else the global scrape timeout cut to its interval (as Prometheus does for a job). */
+export function probeTimeout(stack: Stack, p: ProbeConfig): string {
+  if (p.timeout) return p.timeout;
+  const interval = p.interval ?? stack.prometheus.scrapeInterval;
+  const global = stack.prometheus.scrapeTimeout;
+  return parseDuration(global) <= parseDuration(interval) ? global : interval;
 }

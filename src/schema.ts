@@ -245,8 +245,8 @@ const Probe = z.strictObject({
   expectStatus: z.array(z.number().int().min(100).max(599)).default([]),
   /** How often the probe runs (default: prometheus.scrapeInterval). */
   interval: Duration.optional(),
-  /** How long one probe may take; at most the interval. */
-  timeout: Duration.default('5s'),
+  /** How long one probe may take, at most the interval (default: prometheus.scrapeTimeout, cut to the interval). */
+  timeout: Duration.optional(),
   /** Labels on the probe's series and alerts; `service` defaults to the probe's name. */
   labels: Labels.default({}),
 });

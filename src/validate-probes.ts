@@ -27,7 +27,7 @@ export function probeProblems(stack: Stack, source: string): Problem[] {
     else taken.set(p.name, `probes[${i}]`);
     urlProblem(p.url, ['probes', i, 'url'], add);
     const interval = p.interval ?? stack.prometheus.scrapeInterval;
-    if (parseDuration(p.timeout) > parseDuration(interval))
+    if (p.timeout && parseDuration(p.timeout) > parseDuration(interval))
       add(['probes', i, 'timeout'], `probe timeout ${p.timeout} is longer than its interval ${interval}; expected a timeout no longer than the interval`);
     for (const label of Object.keys(p.labels))
       if (label.startsWith('__')) add(['probes', i, 'labels', label], 'label names starting with "__" are reserved for Prometheus');

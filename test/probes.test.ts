@@ -18,6 +18,8 @@ const dev = loadFixture('dev');
 const files = renderStack(dev);
 const prom = parseYaml(files['prometheus/prometheus.yml']);
 const jobOf = (name: string) => prom.scrape_configs.find((s: any) => s.job_name === name);
+/** The fixture's probes leave `timeout` out: the global scrape timeout applies (the fixture's is within 15 s). */
+const timeoutOf = (p: (typeof dev.probes)[number]) => p.timeout ?? dev.prometheus.scrapeTimeout;
 
 describe('the seed fixture probes the backend health endpoint', () => {
   test('the fixture has the probe the dev stack needs (the backend scrape address, path /health)', () => {
@@ -36,13 +38,13 @@ describe('the seed fixture probes the backend health endpoint', () => {
       { source_labels: ['__param_target'], target_label: 'instance' },
       { target_label: '__address__', replacement: exporter },
     ]);
-    expect(job.scrape_timeout).toBe(p.timeout);
+    expect(job.scrape_timeout).toBe(timeoutOf(p));
     expect(jobOf('blackbox').static_configs[0].targets).toEqual([exporter]);
   });
 
   test.each(dev.probes.map((p) => [p.name, p] as const))('probe %s: an http module with its timeout and method', (_name, p) => {
     const module = parseYaml(files['blackbox/blackbox.yml']).modules[p.name];
-    expect(module).toMatchObject({ prober: 'http', timeout: p.timeout, http: { method: p.method } });
+    expect(module).toMatchObject({ prober: 'http', timeout: timeoutOf(p), http: { method: p.method } });
     expect(module.http.valid_status_codes).toEqual(p.expectStatus.length ? p.expectStatus : undefined);
   });
 
@@ -147,6 +149,19 @@ describe('bad probes are refused with their JSON path', () => {
 
   test('not a URL', () => {
     expect(problems(probe({ url: 'api:8080/health' }))).toEqual([expect.stringMatching(/^\$\.probes\[0\]\.url: .*expected a plain http\(s\) URL/)]);
+  });
+
+  test('without a timeout, a probe takes the scrape timeout, cut to a shorter interval (as Prometheus does)', () => {
+    const input = seedInput() as any;
+    input.prometheus = { ...input.prometheus, scrapeInterval: '1s', scrapeTimeout: '1s' };
+    input.probes = [{ name: 'fast', url: 'http://api:8080/health' }, { name: 'slow', url: 'http://api:8080/health', interval: '30s' }];
+    const out = renderStack(validate(input));
+    const modules = parseYaml(out['blackbox/blackbox.yml']).modules;
+    expect([modules.fast.timeout, modules.slow.timeout]).toEqual(['1s', '1s']);
+    input.prometheus = { ...input.prometheus, scrapeInterval: '20s', scrapeTimeout: '10s' };
+    input.probes[0].interval = '5s';
+    const cut = parseYaml(renderStack(validate(input))['blackbox/blackbox.yml']).modules;
+    expect([cut.fast.timeout, cut.slow.timeout]).toEqual(['5s', '10s']);
   });
 
   test('a job name already taken, a timeout beyond the interval, a reserved label', () => {

@@ -4,15 +4,16 @@
  * it decodes with KnownFields(true), so an unknown key fails the exporter's start).
  */
 import type { ProbeConfig, Stack } from '../schema';
+import { probeTimeout } from '../jobs';
 
 export function blackboxConfig(stack: Stack): object {
-  return { modules: Object.fromEntries(stack.probes.map((p) => [p.name, probeModule(p)])) };
+  return { modules: Object.fromEntries(stack.probes.map((p) => [p.name, probeModule(p, probeTimeout(stack, p))])) };
 }
 
-function probeModule(p: ProbeConfig): object {
+function probeModule(p: ProbeConfig, timeout: string): object {
   return {
     prober: 'http',
-    timeout: p.timeout,
+    timeout,
     http: {
       method: p.method,
       // Empty: any 2xx (prober/http.go accepts 200 <= code < 300 when valid_status_codes is empty).

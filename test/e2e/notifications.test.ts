@@ -89,6 +89,7 @@ function stackInput(dev: StackInput, ports: Record<'prometheus' | 'alertmanager'
     prometheus: { scrapeInterval: TIMINGS.scrapeInterval, scrapeTimeout: TIMINGS.scrapeInterval, evaluationInterval: TIMINGS.evaluationInterval, retentionTime: '1h' },
     // The alerts here come from the Watchdog and from the test itself; no application is scraped.
     scrapeTargets: [],
+    probes: [],
     alerts: { ...dev.alerts, overrides: {} },
     alertmanager: {
       ...dev.alertmanager,
