@@ -109,6 +109,6 @@ describe('a window must hold two scrapes of every job it watches', () => {
   test('an unknown rule group is refused', () => {
     const input = alertStack();
     input.alerts.groups = { htpp: { interval: '30s' } };
-    expect(problemsOf(input)).toEqual([expect.stringMatching(/^\$\.alerts\.groups\.htpp: no rule group named "htpp"; expected one of: http, ai, .*, stack, nodata, custom$/)]);
+    expect(problemsOf(input)).toEqual([expect.stringMatching(/^\$\.alerts\.groups\.htpp: no rule group named "htpp"; expected one of: http, ai, .*, stack, probes, nodata, custom$/)]);
   });
 });
