@@ -8,6 +8,7 @@
  * Per-request fields are attached as structured metadata: searchable and shown in Grafana without creating a
  * stream per request, user or path. The line itself stays JSON so LogQL's `| json` works on it.
  */
+import { FILE_TYPE_LABEL, FILE_TYPE_PATTERN } from './sources';
 
 /** Fields extracted from each line: name → JMESPath into the JSON document. */
 export const JSON_FIELDS = {
@@ -34,6 +35,15 @@ export const JSON_METADATA = ['request_id', 'user_id', 'path', 'method', 'status
  * (read as UTC); the fractional seconds are optional when parsing.
  */
 export const TIMESTAMP_FORMATS = ['RFC3339Nano', '2006-01-02T15:04:05Z07:00', '2006-01-02T15:04:05'] as const;
+
+/**
+ * The file type label from the file name (FILE_TYPE_PATTERN). Promtail puts the initial labels, `filename` among
+ * them, into the extracted map before the first stage (grafana/loki v3.6 clients/pkg/logentry/stages/pipeline.go,
+ * Pipeline.Run), so a regex stage can read it; a name that does not match leaves the line without the label.
+ */
+export function fileTypeStages(): object[] {
+  return [{ regex: { source: 'filename', expression: FILE_TYPE_PATTERN } }, { labels: { [FILE_TYPE_LABEL]: FILE_TYPE_LABEL } }];
+}
 
 /** `{ name: source }` with the extracted field of the same name as source. */
 const keyed = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, n]));

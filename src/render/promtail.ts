@@ -1,12 +1,12 @@
 /**
  * Promtail: tails the files of every `logs.sources` entry (mounted read-only under PROMTAIL_SOURCES_DIR) and,
  * when `logs.dockerDiscovery` is on, the logs of the Docker containers, and pushes them to Loki.
- * Labels stay low-cardinality: `job` per source, plus `level`/`logger` from the JSON pipeline.
+ * Labels stay low-cardinality: `job` per source, plus `file` (file type) and `level`/`logger` from the JSON pipeline.
  */
 import type { Stack } from '../schema';
 import { AddressOf, CONTAINER_PORTS, dockerAddress } from '../jobs';
 import { DOCKER_SOCKET, promtailSourceDir, RUNTIME } from '../containers';
-import { jsonPipelineStages } from '../../promtail/pipeline';
+import { fileTypeStages, jsonPipelineStages } from '../../promtail/pipeline';
 import { sortedLabels } from './prometheus';
 
 export const PROMTAIL_POSITIONS_FILE = `${RUNTIME.promtail.dataDir}/positions.yaml`;
@@ -40,7 +40,7 @@ function fileScrapeConfig(source: LogSourceConfig): object {
         labels: sortedLabels({ ...source.labels, job: source.job, __path__: `${promtailSourceDir(source.job)}/${source.include}` }),
       },
     ],
-    ...(source.format === 'json' ? { pipeline_stages: jsonPipelineStages() } : {}),
+    ...(source.format === 'json' ? { pipeline_stages: [...fileTypeStages(), ...jsonPipelineStages()] } : {}),
   };
 }
 
