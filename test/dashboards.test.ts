@@ -113,7 +113,7 @@ describe('dashboards for the dev stack', () => {
   test('Chat interactions reads the JSON log sources from Loki', () => {
     const chat = byTitle(files)['Chat interactions'];
     const exprs = allPanels(chat).flatMap((p) => (p.targets ?? []).map((t: any) => t.expr));
-    expect(exprs.every((e: string) => /^(.*()?{job=~"$job", file=~"(app|access)|"} | json/.test(e))).toBe(true);
+    expect(exprs.every((e: string) => /\{job=~"\$job", file=~"(app|access)\|"\} \| json/.test(e))).toBe(true);
     expect(panel(chat, 'Log lines by job and level').targets[0].expr).toContain('sum by (job, level)');
     expect(panel(chat, 'Error lines').type).toBe('logs');
     expect(panel(chat, 'Error lines').targets[0].expr).toContain('level=~"ERROR|CRITICAL"');
