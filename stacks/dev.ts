@@ -28,7 +28,7 @@ export default defineStack({
       metricsPath: '/metrics',
       interval: '15s',
       labels: { service: 'backend', team: 'chat' },
-      ruleSets: ['http', 'ai', 'database', 'cache', 'websocket', 'system'],
+      ruleSets: ['http', 'ai', 'database', 'cache', 'websocket', 'system', 'users'],
     },
     { job: 'redis', targets: ['host.docker.internal:9121'], ruleSets: ['redis'], dropMetrics: ['go_.*'] },
     { job: 'postgres', targets: ['host.docker.internal:9187'], ruleSets: ['postgres'], dropMetrics: ['go_.*'] },
@@ -45,6 +45,8 @@ export default defineStack({
         { matchers: ['alertname="Watchdog"'], receiver: 'deadman', repeatInterval: '5m' },
         { matchers: ['severity="critical"'], receiver: 'oncall', repeatInterval: '1h' },
         { matchers: ['severity="warning"'], receiver: 'team-slack' },
+        // Informational alerts (seed 000 "Informacyjne"): a channel of their own, at most once a day per group.
+        { matchers: ['severity="info"'], receiver: 'team-digest', groupInterval: '1h', repeatInterval: '24h' },
       ],
     },
     receivers: [
@@ -62,6 +64,7 @@ export default defineStack({
         slack: [{ apiUrl: { secret: 'slackWebhookUrl' }, channel: '#alerts-critical' }],
       },
       { name: 'team-slack', slack: [{ apiUrl: { secret: 'slackWebhookUrl' }, channel: '#alerts' }] },
+      { name: 'team-digest', slack: [{ apiUrl: { secret: 'slackWebhookUrl' }, channel: '#alerts-info' }] },
       { name: 'deadman' },
     ],
     inhibitRules: [
