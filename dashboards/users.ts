@@ -40,7 +40,7 @@ export const users: DashboardDefinition = {
       {
         title: 'Trends',
         panels: [
-          ...(activePanels.length ? [timeseriesPanel('Active users', [promql(`sum by (job) (${active}{${J}})`, '{{job}}')], { unit: 'short' })] : []),
+          ...(activePanels.length ? [timeseriesPanel('Active users over time', [promql(`sum by (job) (${active}{${J}})`, '{{job}}')], { unit: 'short' })] : []),
           timeseriesPanel('New registrations per hour', [promql(perHour(`${registrations}{${J}}`, ['job']), '{{job}}')], { unit: 'short' }),
           timeseriesPanel('Logins per hour by outcome', [promql(perHour(`${logins}{${J}}`, ['status']), '{{status}}')], { unit: 'short' }),
           timeseriesPanel('Conversions per hour', [promql(perHour(`${conversions}{${J}}`, ['source']), '{{source}}')], { unit: 'short' }),

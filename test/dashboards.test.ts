@@ -23,6 +23,7 @@ const EXPECTED = [
   'grafana/dashboards/Application/stack-ai.json',
   'grafana/dashboards/Application/stack-overview.json',
   'grafana/dashboards/Application/stack-performance.json',
+  'grafana/dashboards/Application/stack-users.json',
   'grafana/dashboards/Logs/stack-chat-interactions.json',
   'grafana/dashboards/Stack/stack-health.json',
 ];
@@ -49,9 +50,9 @@ function stackWith(change: (input: StackInput) => void) {
 describe('dashboards for the dev stack', () => {
   const files = renderStack(dev);
 
-  test('synth writes the five dashboards in their folders and the provider', () => {
+  test('synth writes the six dashboards in their folders and the provider', () => {
     expect(Object.keys(files).filter((f) => f.startsWith('grafana/dashboards/'))).toEqual(EXPECTED);
-    expect(Object.keys(byTitle(files)).sort()).toEqual(['AI', 'Chat interactions', 'Overview', 'Performance', 'Stack health']);
+    expect(Object.keys(byTitle(files)).sort()).toEqual(['AI', 'Chat interactions', 'Overview', 'Performance', 'Stack health', 'Users']);
     const provider = parseYaml(files[DASHBOARD_PROVIDER_FILE]);
     expect(provider.apiVersion).toBe(1);
     expect(provider.providers).toEqual([
@@ -108,6 +109,25 @@ describe('dashboards for the dev stack', () => {
     expect(job('AI')).toBe('backend');
     expect(job('Performance')).toBe('backend,redis,postgres');
     expect(job('Chat interactions')).toBe('backend_logs,frontend_logs');
+  });
+
+  test('Users shows the seed 000 user metrics of the jobs declaring the users family', () => {
+    const d = byTitle(files).Users;
+    const exprs = allPanels(d).flatMap((p) => (p.targets ?? []).map((t: any) => t.expr as string));
+    for (const m of ['active_users', 'user_registrations_total', 'user_logins_total', 'user_conversions_total', 'user_retention_ratio']) {
+      expect(exprs.some((e) => e.includes(m))).toBe(true);
+    }
+    const usersJobs = devInput().scrapeTargets!.filter((t) => t.ruleSets?.includes('users')).map((t) => t.job);
+    expect(d.templating.list.find((v: any) => v.name === 'job').query).toBe(usersJobs.join(','));
+  });
+
+  test('Users is left out without a users target, and drops active users when a target lacks the http family', () => {
+    const without = stackWith((i) => i.scrapeTargets!.forEach((t) => (t.ruleSets = t.ruleSets?.filter((r) => r !== 'users'))));
+    expect(byTitle(renderStack(without)).Users).toBeUndefined();
+    const noHttp = stackWith((i) => i.scrapeTargets!.forEach((t) => (t.ruleSets = t.ruleSets?.filter((r) => r !== 'http'))));
+    const titles = allPanels(byTitle(renderStack(noHttp)).Users).map((p) => p.title);
+    expect(titles).toContain('Retention by period');
+    expect(titles).not.toContain('Active users');
   });
 
   test('Chat interactions reads the JSON log sources from Loki', () => {
@@ -288,7 +308,7 @@ describe('a broken dashboard is reported with its dashboard and panel', () => {
       const filesDir = path.join(dir, 'out', 'files');
       const ok = await runChecks(dev, filesDir);
       const dashResults = ok.filter((r) => r.name.startsWith('dashboard'));
-      expect(dashResults.length).toBe(7);
+      expect(dashResults.length).toBe(8);
       expect(dashResults.every((r) => r.ok)).toBe(true);
 
       const target = path.join(filesDir, OVERVIEW);

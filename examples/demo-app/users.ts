@@ -23,7 +23,7 @@ export function simulateUsers(metrics: DemoMetrics, logs: JsonLogs, rps: number,
   counter('users', 'user_logins_total').labels({ status: 'success' }).inc(logins - failed);
   counter('users', 'user_logins_total').labels({ status: 'failure' }).inc(failed);
   const conversions = events(0.002);
-  if (conversions > 0) counter('users', 'user_conversions_total').labels({ source: 'trial' }).inc(conversions);
+  counter('users', 'user_conversions_total').labels({ source: 'trial' }).inc(conversions);
   for (const [period, base] of Object.entries(RETENTION_PERIODS)) {
     gauge('users', 'user_retention_ratio').labels({ period }).set(base + (Math.random() - 0.5) * 0.02);
   }
