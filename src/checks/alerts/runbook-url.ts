@@ -5,7 +5,7 @@ import { alertRules, finding } from '../rules/lib';
 export const runbookUrl: Check = {
   id: 'alerts/runbook-url',
   description: 'every alert has a runbook_url annotation',
-  severity: 'error',
+  severity: 'warning',
   target: 'rules',
   explain:
     'A runbook tells the person paged what to check and how to fix it; the notification templates link it. mixtool ' +

@@ -7,7 +7,7 @@ const TEMPLATED = /\{\{[^}]*\$(value|labels|externalLabels)/;
 export const summaryStatic: Check = {
   id: 'alerts/summary-static',
   description: 'alert summaries are static (no $value or $labels)',
-  severity: 'error',
+  severity: 'warning',
   target: 'rules',
   explain:
     'The monitoring-mixins guideline (mixtool lint) keeps the summary annotation a short static text and puts the ' +

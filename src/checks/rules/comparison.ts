@@ -1,7 +1,7 @@
 /** rules/comparison: an alert expression has a condition, so it does not fire whenever its series exist. */
 import type { SyntaxNode } from '@lezer/common';
 import type { Check, Finding } from '../types';
-import { alertRules, exprTree, finding, functionName, textOf } from './lib';
+import { alertRules, alwaysFiring, exprTree, finding, functionName } from './lib';
 
 const COMPARISONS = /^(Gtr|Gte|Lss|Lte|Eql|Neq)$/;
 
@@ -23,8 +23,6 @@ function* kids(n: SyntaxNode) {
   for (let c = n.firstChild; c; c = c.nextSibling) yield c;
 }
 
-/** vector(1): an alert that always fires on purpose (the Watchdog, a dead man's switch). */
-const alwaysOnPurpose = (expr: string, top: SyntaxNode) => /^vector\(\s*1\s*\)$/.test(textOf(expr, top).trim());
 
 export const comparison: Check = {
   id: 'rules/comparison',
@@ -40,7 +38,7 @@ export const comparison: Check = {
     const out: Finding[] = [];
     for (const r of alertRules(ctx)) {
       const top = exprTree(r.rule.expr);
-      if (!top || alwaysOnPurpose(r.rule.expr, top) || hasCondition(r.rule.expr, top)) continue;
+      if (!top || alwaysFiring(r.rule.expr) || hasCondition(r.rule.expr, top)) continue;
       out.push(finding(r, `the expression has no condition, so the alert fires whenever its series exist; expected a comparison such as "> 0" or absent()`));
     }
     return out;

@@ -11,9 +11,17 @@ const COUNTING = new Set(['count', 'group']);
 function readsRawValue(expr: string, node: SyntaxNode): boolean {
   const r = enclosing(node);
   if (!r) return true;
+  if (r.name === 'BinaryExpr' && onlyLabelsMatter(r, node)) return false;
   if (r.name === 'FunctionCall') return !COUNTER_FUNCTIONS.has(functionName(expr, r));
   if (r.name === 'AggregateExpr') return !COUNTING.has(textOf(expr, r.getChild('AggregateOp')));
   return true;
+}
+
+/** The right side of `and`/`unless`: only which label sets exist matters, not the values. */
+function onlyLabelsMatter(binary: SyntaxNode, node: SyntaxNode): boolean {
+  let op: SyntaxNode | null = binary.firstChild;
+  while (op && op.name !== 'And' && op.name !== 'Unless') op = op.nextSibling;
+  return !!op && node.from > op.from;
 }
 
 export const counterRate: Check = {
@@ -25,7 +33,7 @@ export const counterRate: Check = {
     'A counter\'s raw value is the number of events since the process started: it resets to 0 on every restart and ' +
     'grows without bound, so comparing it (http_requests_total > 100) or summing it says nothing about now and flips ' +
     'at every deploy. Read counters through rate(), increase() or irate() (or resets(); absent() and count() only ask ' +
-    'whether they exist). Metric types come from the metric families (metrics/families.ts, metricFamilies) under each ' +
+    'whether they exist, as does the right side of and/unless). Metric types come from the metric families (metrics/families.ts, metricFamilies) under each ' +
     'target\'s exported names; a name the stack does not know counts as a counter when it ends in _total.',
   run(ctx) {
     const out: Finding[] = [];

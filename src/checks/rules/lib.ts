@@ -59,7 +59,10 @@ export const functionName = (expr: string, call: SyntaxNode): string => textOf(e
 /** The selector (metric and matchers) of a VectorSelector node. */
 export const selectorOf = (expr: string, node: SyntaxNode): Selector => parsePromQL(textOf(expr, node)).selectors[0] ?? { matchers: [] };
 
-/** The nearest enclosing function call or aggregation of a node, skipping matrix selectors and parentheses. */
+/** vector(1): an alert that always fires on purpose (the Watchdog, a dead man's switch); no series, no condition. */
+export const alwaysFiring = (expr: string): boolean => /^vector\(\s*1\s*\)$/.test(expr.trim());
+
+/** The nearest enclosing function call, aggregation, binary or subquery expression of a node (parentheses skipped). */
 export function enclosing(node: SyntaxNode): SyntaxNode | undefined {
   for (let p = node.parent; p; p = p.parent) {
     if (p.name === 'FunctionCall' || p.name === 'AggregateExpr' || p.name === 'BinaryExpr' || p.name === 'SubqueryExpr') return p;

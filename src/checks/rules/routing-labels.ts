@@ -4,7 +4,7 @@ import type { RouteConfig, Stack } from '../../schema';
 import type { Check, Finding } from '../types';
 import { parseMatcher } from '../../promql';
 import { scrapeJobs } from '../../jobs';
-import { alertRules, exprTree, finding, functionName, nodes, selectorJobs, selectorOf, textOf } from './lib';
+import { alertRules, alwaysFiring, exprTree, finding, functionName, nodes, selectorJobs, selectorOf, textOf } from './lib';
 
 /** The labels a result keeps: every label but `except`, or `only` these. */
 type Keeps = { only: Set<string> } | { except: Set<string> };
@@ -99,14 +99,14 @@ export const routingLabelsCheck: Check = {
     'match on labels, and an inhibit rule silences a target only when the `equal` labels are the same. An alert whose ' +
     'expression aggregates a label away (sum by (job) (...), a one-to-one match on(...)) reaches the wrong receiver, ' +
     'or its warning is never inhibited by its critical. A route matcher label counts only where the series the alert ' +
-    'reads carry it (a target label of the jobs it selects). Fix: keep the label in by (...), or set it in the labels.',
+    'reads carry it (a target label of the jobs it selects). vector(1) (the Watchdog) has no series to keep labels of. Fix: keep the label in by (...), or set it in the labels.',
   run(ctx) {
     const out: Finding[] = [];
     const need = routingLabels(ctx.stack);
     const jobs = scrapeJobs(ctx.stack);
     for (const r of alertRules(ctx)) {
       const top = exprTree(r.rule.expr);
-      if (!top) continue;
+      if (!top || alwaysFiring(r.rule.expr)) continue;
       const k = resultKeeps(r.rule.expr, top);
       const sels = nodes(top).filter((n) => n.name === 'VectorSelector').map((n) => selectorOf(r.rule.expr, n));
       const carried = new Set(sels.flatMap((s) => selectorJobs(ctx.stack, s)).flatMap((j) => Object.keys(jobs.find((x) => x.job === j)?.labels ?? {})));
