@@ -146,3 +146,15 @@ test('no check module is part of an import circle (src/check*.ts, src/checks/**)
   }
   expect([...new Set(circles)]).toEqual([]);
 });
+
+test('the README lists every rule, alert and config check of the registry, and no other id', () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const block = /<!-- check-ids:[^>]*-->([\s\S]*?)<!-- \/check-ids -->/.exec(readme)?.[1] ?? '';
+  const rows = [...block.matchAll(/^\| `([^`]+)` \| ([^|]+) \|/gm)].map((m) => ({ id: m[1], severity: m[2].trim() }));
+  const own = CHECKS.filter((c) => !c.id.startsWith('dashboards/'));
+  expect(rows.map((r) => r.id).filter((id) => !id.startsWith('dashboards/'))).toEqual(own.map((c) => c.id));
+  for (const r of rows) {
+    const check = CHECKS.find((c) => c.id === r.id);
+    expect(check && (check.target === 'config' ? 'at load' : check.severity)).toBe(r.severity);
+  }
+});
