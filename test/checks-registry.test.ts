@@ -108,3 +108,17 @@ describe('the registry', () => {
     }
   });
 });
+
+describe('rules/routing-labels and route matchers', () => {
+  const check = CHECKS.find((c) => c.id === 'rules/routing-labels')!;
+  const backendTeam = seed.scrapeTargets.find((t) => t.job === 'backend')!.labels.team;
+  const withRoute = (matcher: string) =>
+    broken((s) => s.alertmanager.route.routes.unshift({ matchers: [matcher], receiver: s.alertmanager.route.receiver, continue: false, routes: [] }));
+  test(`a route on team="${backendTeam}" (the backend's team) needs the label kept`, () => {
+    const found = check.run(ctxOf(withRoute(`team="${backendTeam}"`), [GOOD]));
+    expect(found.map((f) => f.message).join('\n')).toContain('"team"');
+  });
+  test('a route on another team does not', () => {
+    expect(check.run(ctxOf(withRoute(`team="not-${backendTeam}"`), [GOOD]))).toEqual([]);
+  });
+});

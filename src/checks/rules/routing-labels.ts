@@ -71,22 +71,43 @@ function* childrenOf(n: SyntaxNode) {
   for (let c = n.firstChild; c; c = c.nextSibling) yield c;
 }
 
+interface Need {
+  label: string;
+  why: string;
+  /** For a route matcher: the matcher a carried value must satisfy to make the label matter. */
+  matcher?: { op: string; value: string };
+}
+
 /** Labels Alertmanager needs on an alert: `service`, inhibition `equal` labels, and route matcher labels. */
-function routingLabels(stack: Stack): Map<string, string> {
-  const need = new Map<string, string>([['service', 'the stack routes and groups by service']]);
-  stack.alertmanager.inhibitRules.forEach((r, i) =>
-    r.equal.forEach((l) => need.set(l, `alertmanager.inhibitRules[${i}].equal`)));
+function routingLabels(stack: Stack): Need[] {
+  const need: Need[] = [{ label: 'service', why: 'the stack routes, groups and inhibits on' }];
+  stack.alertmanager.inhibitRules.forEach((r, i) => r.equal.forEach((l) => need.push({ label: l, why: `alertmanager.inhibitRules[${i}].equal matches on` })));
   const walk = (routes: RouteConfig[], where: string) =>
     routes.forEach((r, i) => {
       for (const m of r.matchers ?? []) {
-        const label = parseMatcher(m)?.label;
-        if (label && !need.has(label)) need.set(label, `${where}.routes[${i}].matchers`);
+        const parsed = parseMatcher(m);
+        if (parsed) need.push({ label: parsed.label, why: `${where}.routes[${i}].matchers (${m}) matches on`, matcher: parsed });
       }
       walk(r.routes ?? [], `${where}.routes[${i}]`);
     });
   walk(stack.alertmanager.route.routes, 'alertmanager.route');
-  for (const own of ['alertname', 'severity']) need.delete(own); // every alert has them
-  return need;
+  return need.filter((n) => n.label !== 'alertname' && n.label !== 'severity'); // every alert has them
+}
+
+/** Whether a value satisfies an Alertmanager matcher (regexes are anchored). */
+function satisfies(value: string, m: { op: string; value: string }): boolean {
+  const re = () => new RegExp(`^(?:${m.value})$`).test(value);
+  return m.op === '=' ? value === m.value : m.op === '!=' ? value !== m.value : m.op === '=~' ? re() : !re();
+}
+
+/** The target labels (name → values) of the jobs an alert's selectors can match. */
+function carriedValues(stack: Stack, selectors: ReturnType<typeof selectorOf>[]): Map<string, string[]> {
+  const jobs = scrapeJobs(stack);
+  const out = new Map<string, string[]>();
+  for (const job of new Set(selectors.flatMap((s) => selectorJobs(stack, s)))) {
+    for (const [k, v] of Object.entries(jobs.find((x) => x.job === job)?.labels ?? {})) out.set(k, [...(out.get(k) ?? []), v]);
+  }
+  return out;
 }
 
 export const routingLabelsCheck: Check = {
@@ -98,22 +119,23 @@ export const routingLabelsCheck: Check = {
     'Alertmanager routes, groups and inhibits by labels: the stack puts `service` on every series for that, routes ' +
     'match on labels, and an inhibit rule silences a target only when the `equal` labels are the same. An alert whose ' +
     'expression aggregates a label away (sum by (job) (...), a one-to-one match on(...)) reaches the wrong receiver, ' +
-    'or its warning is never inhibited by its critical. A route matcher label counts only where the series the alert ' +
-    'reads carry it (a target label of the jobs it selects). vector(1) (the Watchdog) has no series to keep labels of. Fix: keep the label in by (...), or set it in the labels.',
+    'or its warning is never inhibited by its critical. A route matcher counts only where the series the alert ' +
+    'reads carry a value it matches (a target label of the jobs it selects): the alert would have gone there. vector(1) (the Watchdog) has no series to keep labels of. Fix: keep the label in by (...), or set it in the labels.',
   run(ctx) {
     const out: Finding[] = [];
-    const need = routingLabels(ctx.stack);
-    const jobs = scrapeJobs(ctx.stack);
+    const needs = routingLabels(ctx.stack);
     for (const r of alertRules(ctx)) {
       const top = exprTree(r.rule.expr);
       if (!top || alwaysFiring(r.rule.expr)) continue;
       const k = resultKeeps(r.rule.expr, top);
-      const sels = nodes(top).filter((n) => n.name === 'VectorSelector').map((n) => selectorOf(r.rule.expr, n));
-      const carried = new Set(sels.flatMap((s) => selectorJobs(ctx.stack, s)).flatMap((j) => Object.keys(jobs.find((x) => x.job === j)?.labels ?? {})));
-      for (const [label, why] of need) {
-        if (keeps(k, label) || r.rule.labels?.[label] !== undefined) continue;
-        if (why.includes('.matchers') && !carried.has(label)) continue;
-        out.push(finding(r, `the expression drops the label "${label}", which ${why.startsWith('the stack') ? why : `${why} matches on`}; expected it kept (by (..., ${label})) or set in the rule's labels`));
+      const carried = carriedValues(ctx.stack, nodes(top).filter((n) => n.name === 'VectorSelector').map((n) => selectorOf(r.rule.expr, n)));
+      const reported = new Set<string>();
+      for (const n of needs) {
+        if (reported.has(n.label) || keeps(k, n.label) || r.rule.labels?.[n.label] !== undefined) continue;
+        // A route matcher matters only when the series carry a value it matches: the alert would have gone there.
+        if (n.matcher && !(carried.get(n.label) ?? []).some((v) => satisfies(v, n.matcher!))) continue;
+        reported.add(n.label);
+        out.push(finding(r, `the expression drops the label "${n.label}", which ${n.why}; expected it kept (by (..., ${n.label})) or set in the rule's labels`));
       }
     }
     return out;
