@@ -15,6 +15,7 @@ import { DOCKER_LOGS_JOB } from './render/promtail';
 import { dashboardConfigProblems } from './check-dashboards';
 import { checkMappings } from './mapping';
 import { jaegerPorts } from './containers';
+import { exporterProblems } from './exporters';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -38,6 +39,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
       else hostPorts.set(key, `components.${c}.${field}`);
     }
   }
+  exporterProblems(stack, hostPorts, add);
 
   // Prometheus -----------------------------------------------------------------------------------------------------
   const p = stack.prometheus;
