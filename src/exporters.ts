@@ -174,20 +174,15 @@ type Add = (parts: Array<string | number>, message: string) => void;
 
 /**
  * Config problems of the exporters: a host port already taken (`hostPorts`: port/protocol → owner), an enabled
- * exporter no scrape target scrapes (or scrapes without its family), a target aimed at a disabled exporter.
+ * exporter no scrape target scrapes, or scrapes without its family (its alerts would not watch it).
  */
 export function exporterProblems(stack: Stack, hostPorts: Map<string, string>, add: Add): void {
   for (const name of EXPORTER_NAMES) {
     const comp = stack.components[name];
     const rt = EXPORTERS[name];
     const address = exporterAddress(name);
+    if (!comp.enabled) continue;
     const scrapers = stack.scrapeTargets.flatMap((t, i) => (t.targets.includes(address) ? [{ t, i }] : []));
-    if (!comp.enabled) {
-      for (const { t, i } of scrapers) {
-        add(['scrapeTargets', i, 'targets', t.targets.indexOf(address)], `scrapes ${address}, ${rt.title}, which components.${name} does not enable; expected enabled: true there`);
-      }
-      continue;
-    }
     if (comp.publish) {
       const other = hostPorts.get(`${comp.port}/tcp`);
       if (other) add(['components', name, 'port'], `host port ${comp.port} is already used by ${other}; expected a free port`);

@@ -12,7 +12,7 @@ import { exporterSecrets } from '../exporters';
 /** Every secret config key the stack needs, with why, for error messages and docs. */
 export function requiredSecrets(stack: Stack): string[] {
   const alertmanager = stack.components.alertmanager.enabled ? alertmanagerSecrets(stack) : [];
-  return [...new Set([...alertmanager, ...exporterSecrets(stack)])];
+  return [...new Set([...alertmanager, ...exporterSecrets(stack)])].sort();
 }
 
 /**
