@@ -170,6 +170,9 @@ export function dsnParts(dsn: string): DsnParts | undefined {
 
 export const DSN_EXPECTED = 'postgresql://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…';
 
+/** redis://host:port: no user info (a password goes in `password`), so the password file's key is exactly it. */
+const REDIS_ADDRESS = /^rediss?:\/\/[A-Za-z0-9.\-_]+:[0-9]{1,5}$/;
+
 type Add = (parts: Array<string | number>, message: string) => void;
 
 /**
@@ -182,6 +185,9 @@ export function exporterProblems(stack: Stack, hostPorts: Map<string, string>, a
     const rt = EXPORTERS[name];
     const address = exporterAddress(name);
     if (!comp.enabled) continue;
+    if (name === 'redisExporter' && !REDIS_ADDRESS.test(stack.components.redisExporter.address)) {
+      add(['components', name, 'address'], 'not a Redis address without credentials; expected "redis://host:port" (or rediss://), the password in password: { secret: "<name>" }');
+    }
     const scrapers = stack.scrapeTargets.flatMap((t, i) => (t.targets.includes(address) ? [{ t, i }] : []));
     if (comp.publish) {
       const other = hostPorts.get(`${comp.port}/tcp`);
