@@ -63,7 +63,7 @@ describe('synth', () => {
     }
     const resources = JSON.parse(fs.readFileSync(path.join(out, 'resources.json'), 'utf8'));
     const containers = resources.filter((x: any) => x.type === 'docker:index/container:Container');
-    expect(containers.map((x: any) => x.name).sort()).toEqual(['alertmanager', 'grafana', 'grafana-password', 'jaeger', 'loki', 'prometheus', 'promtail', 'volume-init']);
+    expect(containers.map((x: any) => x.name).sort()).toEqual(['alertmanager', 'grafana', 'grafana-password', 'jaeger', 'loki', 'postgresExporter', 'prometheus', 'promtail', 'redisExporter', 'volume-init']);
   });
 
   test('bad input writes nothing, resources.json included', () => {
