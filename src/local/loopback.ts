@@ -54,9 +54,11 @@ export function notStarted(stack: Stack): Array<{ component: ComponentName; reas
     .filter((c) => !LOCAL_COMPONENTS.includes(c) && (COMPONENT_NAMES.includes(c) || stack.components[c].enabled))
     .map((component) => ({
       component,
-      reason: stack.components[component].enabled
-        ? 'no local binary (no Debian package); it runs as a container with `npm run up`'
-        : 'disabled in the stack',
+      reason: !stack.components[component].enabled
+        ? 'disabled in the stack'
+        : COMPONENT_NAMES.includes(component)
+          ? 'no local binary (no Debian package); it runs as a container with `npm run up`'
+          : 'an exporter: it runs as a container with `npm run up` (the demo app simulates the Redis and PostgreSQL ones)',
     }));
 }
 
