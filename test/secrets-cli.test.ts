@@ -54,7 +54,9 @@ function secrets(args: string[], opts: { bin?: string; input?: string; env?: Rec
 function devSecretNames(): { required: string[]; grafana: string } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const input = require(path.join(REPO_ROOT, 'stacks', 'dev')).default as any;
-  const required = [...new Set(JSON.stringify(input.alertmanager).match(/"secret":"[^"]+"/g) ?? [])].map((m) => m.slice(10, -1));
+  // The receivers' secrets and those of the enabled exporters (components.*).
+  const exporters = Object.values(input.components ?? {}).filter((c: any) => c.enabled && ('password' in c || 'dsn' in c));
+  const required = [...new Set(JSON.stringify([input.alertmanager, exporters]).match(/"secret":"[^"]+"/g) ?? [])].map((m) => m.slice(10, -1));
   return { required: required.sort(), grafana: input.grafana?.adminPassword?.secret ?? 'grafanaAdminPassword' };
 }
 
@@ -89,7 +91,7 @@ describe('npm run secrets -- --stack dev', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const { required, grafana } = devSecretNames();
-    for (const name of required) expect(r.stdout).toMatch(new RegExp(`^  ${name} +required +unknown \\(Pulumi CLI missing\\) +\\$\\.alertmanager\\.`, 'm'));
+    for (const name of required) expect(r.stdout).toMatch(new RegExp(`^  ${name} +required +unknown \\(Pulumi CLI missing\\) +\\$\\.(alertmanager|components)\\.`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^  ${grafana} +optional +unknown \\(Pulumi CLI missing\\) +\\$\\.grafana\\.adminPassword`, 'm'));
     expect(r.stdout).toContain('npm run secrets -- --stack dev set <name>');
   });

@@ -1,12 +1,13 @@
 /** config/components: the core components stay on, and no two published ports share a host port. */
 import { COMPONENT_NAMES } from '../../schema';
 import { jaegerPorts } from '../../containers';
+import { exporterProblems } from '../../exporters';
 import { configCheck } from './lib';
 
 export const components = configCheck(
   {
     id: 'config/components',
-    description: 'Prometheus and Alertmanager are enabled; published host ports are unique',
+    description: 'Prometheus and Alertmanager are enabled; published host ports are unique; enabled exporters are scraped',
     explain:
       'Prometheus and Alertmanager are the core of the stack: every rule, route and dashboard needs them, so they ' +
       'cannot be disabled. Two components published on the same host port (TCP and UDP apart) would make the second ' +
@@ -30,5 +31,6 @@ export const components = configCheck(
         else hostPorts.set(key, `components.${c}.${field}`);
       }
     }
+    exporterProblems(stack, hostPorts, add);
   },
 );
