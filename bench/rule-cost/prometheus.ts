@@ -30,6 +30,12 @@ export interface RuleCost {
   groups: number;
   /** Per group (`file;name`), its durations in the measured rounds, ms. */
   byGroupMs: Record<string, number[]>;
+  /**
+   * Prometheus's CPU time (user + system, /proc) from the end of the warm-up to the last round, per evaluation
+   * interval, ms: steadier than the durations on a loaded machine, where a group's wall time includes waiting for a
+   * CPU and the other groups running at the same time. Includes the benchmark's own /metrics polls.
+   */
+  cpuPerIntervalMs: number;
   /** Rule evaluation failures Prometheus counted (should be 0). */
   failures: number;
   /** `count(up)`: how many targets' series the blocks hold, as Prometheus sees them. */
@@ -71,7 +77,7 @@ export async function evaluateRules(run: RuleRun): Promise<RuleCost> {
     try {
       await waitReady(base, child, deadline);
       const upSeries = Number((await query(base, 'count(up)')) ?? 0);
-      const cost = await measure(base, run, deadline);
+      const cost = await measure(base, run, deadline, child.pid!);
       return { ...cost, upSeries };
     } catch (e) {
       const tail = fs.readFileSync(path.join(dir, 'prometheus.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
@@ -121,12 +127,14 @@ function byGroup(metrics: string, name: string): Map<string, number> {
  * Polls /metrics four times per interval; each group's duration is kept once per new iteration. A round is
  * complete when every group has one more measured evaluation; the result sums each round over the groups.
  */
-async function measure(base: string, run: RuleRun, deadline: number): Promise<Omit<RuleCost, 'upSeries'>> {
+async function measure(base: string, run: RuleRun, deadline: number, pid: number): Promise<Omit<RuleCost, 'upSeries'>> {
   const seen = new Map<string, { iterations: number; durations: number[] }>();
   const groupCount = Object.keys(run.ruleFiles).length;
-  const complete = () => seen.size >= groupCount && [...seen.values()].every((g) => g.durations.length >= run.warmup + run.rounds);
+  const done = (n: number) => seen.size >= groupCount && [...seen.values()].every((g) => g.durations.length >= n);
   let failures = 0;
-  while (!complete()) {
+  let cpuStart: { at: number; ms: number } | undefined;
+  while (!done(run.warmup + run.rounds)) {
+    if (!cpuStart && done(run.warmup)) cpuStart = { at: Date.now(), ms: cpuMs(pid) };
     if (Date.now() > deadline) {
       const got = [...seen].map(([g, s]) => `${g}: ${s.durations.length}`).join(', ');
       throw new Error(`rule evaluations did not complete in time: wanted ${run.warmup + run.rounds} per group for ${groupCount} groups, got {${got}}`);
@@ -142,10 +150,18 @@ async function measure(base: string, run: RuleRun, deadline: number): Promise<Om
     failures = [...byGroup(metrics, 'prometheus_rule_evaluation_failures_total').values()].reduce((a, b) => a + b, 0);
     await sleep((run.intervalS * 1000) / 4);
   }
+  const cpuPerIntervalMs = ((cpuMs(pid) - cpuStart!.ms) * run.intervalS * 1000) / (Date.now() - cpuStart!.at);
   const groups = [...seen.values()];
   const roundsMs = Array.from({ length: run.rounds }, (_, r) => groups.reduce((sum, g) => sum + g.durations[run.warmup + r], 0));
   const byGroupMs = Object.fromEntries([...seen].map(([g, s]) => [g.replace(/^.*\//, ''), s.durations.slice(run.warmup, run.warmup + run.rounds)]));
-  return { roundsMs, byGroupMs, groups: groups.length, failures };
+  return { roundsMs, byGroupMs, cpuPerIntervalMs, groups: groups.length, failures };
+}
+
+/** User + system CPU time of a process so far, ms (Linux /proc; fields 14 and 15 count clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
