@@ -6,7 +6,12 @@
 import { resolveAlerts, RuleGroup } from '../src/alerts';
 import { alertExpr, ruleFile } from '../src/render/rules';
 import { recordingPlan, ruleTerms } from '../src/render/recording';
-import { loadFixture, seedInput, validate } from './helpers';
+import { ruleUses } from '../src/contract/usage';
+import { synthesize } from '../src/synth';
+import { writeTree } from '../src/output';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadFixture, seedInput, tmpDir, validate } from './helpers';
 
 const groupOf = (name: string, stack = loadFixture('dev')) => resolveAlerts(stack).find((g) => g.name === name)!;
 const rulesIn = (group: RuleGroup, options = {}) => (ruleFile(group, options) as any).groups[0].rules as Array<Record<string, any>>;
@@ -69,5 +74,25 @@ describe('recording rules for shared expressions', () => {
   test('only ratio and latency alerts have recordable terms', () => {
     const kinds = resolveAlerts(loadFixture('dev')).flatMap((g) => g.rules).filter((r) => ruleTerms(r).length > 0).map((r) => r.kind);
     expect(new Set(kinds)).toEqual(new Set(['ratio', 'latency']));
+  });
+
+  test('the metrics contract judges an alert that reads a recorded series on the recorded expression', () => {
+    const dir = tmpDir('recording-contract-');
+    try {
+      writeTree(path.join(dir, 'out'), synthesize(loadFixture('dev')));
+      const { uses, recorded } = ruleUses(path.join(dir, 'out', 'files'));
+      expect(recorded).toContain('http:job_service:http_request_duration_seconds:p95_5m');
+      const latency = uses.filter((u) => u.where.includes('alert "HttpLatencyP95High"'));
+      // Each tier still compares histogram_quantile over the buckets (the contract's threshold check needs that).
+      expect(latency.map((u) => u.usage.thresholds.map((t) => [t.op, t.value, t.selectors.map((x) => x.metric)]))).toEqual([
+        [['>', 2, ['http_request_duration_seconds_bucket']]],
+        [['>', 5, ['http_request_duration_seconds_bucket']]],
+      ]);
+      // Failing fixture: read alone, the alert's own text has no quantile to judge.
+      const own = (ruleFile(groupOf('http')) as any).groups[0].rules.find((r: any) => r.alert === 'HttpLatencyP95High').expr;
+      expect(own).not.toContain('histogram_quantile');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
