@@ -382,6 +382,15 @@ const RuleGroupSettings = z.strictObject({
 const Alerts = z.strictObject({
   /** Include the seed catalog (rule sets chosen per scrape target, plus stack self-monitoring). */
   catalog: z.boolean().default(true),
+  /**
+   * The `runbook_url` of every alert that sets no `runbookUrl` of its own: a URL in which `{alert}` stands for the
+   * alert name, e.g. "https://runbooks.example.com/alerts/{alert}" (check's `alerts/runbook-url` wants one on every alert).
+   */
+  runbookUrlPattern: z
+    .string()
+    .regex(/^https?:\/\/[^\s?#@]+\{alert\}[^\s?#@]*$/)
+    .optional()
+    .meta({ expected: 'an http(s) URL containing {alert}, without credentials, query or fragment, e.g. "https://runbooks.example.com/alerts/{alert}"' }),
   overrides: z.record(AlertName, AlertOverride).default({}),
   custom: z.array(AlertSpec).default([]),
   /** Per rule group settings, by group name: a catalog rule set (http, ai, …, stack) or "custom". */
@@ -614,6 +623,34 @@ const Dashboards = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Checks (npm run check): reasoned exclusions
+
+/** Silences one named check of `npm run check` (`npm run check -- --list`), for one alert or panel or for all. */
+const CheckExclusion = z.strictObject({
+  /** A check id such as "rules/rate-range" (validate.ts rejects an unknown one, and the config checks). */
+  check: z
+    .string()
+    .regex(/^[a-z]+\/[a-z0-9-]+$/)
+    .meta({ expected: 'a check id such as "rules/rate-range" (npm run check -- --list)' }),
+  /** Only findings about this alert or recording rule. */
+  alert: z.string().min(1).optional(),
+  /** Only findings about this dashboard (uid). */
+  dashboard: z.string().min(1).optional(),
+  /** Only findings about this panel (title). */
+  panel: z.string().min(1).optional(),
+  /** Why the finding is acceptable here; required, so nothing is silenced without one. */
+  reason: z
+    .string()
+    .min(10)
+    .regex(/\S/)
+    .meta({ expected: 'a reason of at least 10 characters saying why the check does not apply' }),
+});
+
+const Checks = z.strictObject({
+  exclude: z.array(CheckExclusion).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // The stack
 
 export const StackSchema = z.strictObject({
@@ -632,6 +669,8 @@ export const StackSchema = z.strictObject({
   logs: Logs.prefault({}),
   grafana: Grafana.prefault({}),
   dashboards: Dashboards.prefault({}),
+  /** Settings of `npm run check`'s named checks: reasoned exclusions. */
+  checks: Checks.prefault({}),
 });
 
 /** What a user writes (fields with defaults are optional). */
@@ -650,6 +689,7 @@ export type RuleSetName = (typeof RULE_SET_NAMES)[number];
 export type FamilyMappingConfig = z.output<typeof FamilyMapping>;
 export type MetricFamilyConfig = z.output<typeof MetricFamily>;
 export type ComponentName = keyof Stack['components'];
+export type CheckExclusionConfig = Stack['checks']['exclude'][number];
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'];
 
 /** Typed identity for `stacks/<name>.ts`: gives completion and compile-time checks. */

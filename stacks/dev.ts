@@ -74,4 +74,11 @@ export default defineStack({
     // backend_logs, frontend_logs, redis_logs, postgres_logs, ollama_logs (seed JSON format for backend/frontend).
     sources: SEED_LOG_SOURCES,
   },
+  // Reasoned exclusions of named checks (npm run check -- --explain <id>).
+  checks: {
+    exclude: [
+      { check: 'alerts/summary-static', reason: 'The seed\'s summaries name the service ({{ $labels.service }}) so a notification title says which service is affected; kept on purpose.' },
+      { check: 'alerts/runbook-url', reason: 'The dev stack has no runbooks; prod and staging set alerts.runbookUrlPattern.' },
+    ],
+  },
 });
