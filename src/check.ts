@@ -9,18 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RouteConfig, Stack } from './schema';
 import { parseMatcher } from './promql';
-import { dashboardChecks } from './check-dashboards';
+import { dashboardExtraCheck } from './check-dashboards';
 
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  /** Tool output or explanation, shown on failure (and for notes on success). */
-  detail?: string;
-}
+import type { CheckResult, ExtraCheck } from './check-types';
 
-/** Further checks over the synth output (e.g. dashboards) plug in here. */
-export type ExtraCheck = (stack: Stack, filesDir: string) => CheckResult[] | Promise<CheckResult[]>;
-export const extraChecks: ExtraCheck[] = [dashboardChecks];
+export type { CheckResult, ExtraCheck };
+export const extraChecks: ExtraCheck[] = [dashboardExtraCheck];
 
 interface Tool {
   name: 'promtool' | 'amtool';
