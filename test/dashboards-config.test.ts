@@ -132,7 +132,7 @@ describe('which dashboards of dashboards/ a stack gets', () => {
       ...INPUT,
       dashboards: {
         include: ['stack-health'],
-        custom: [{ uid: 'api-up', title: 'API up', panels: [{ title: 'Up', type: 'stat', promql: 'up{job="api"}', unit: 'short' }] }],
+        custom: [{ uid: 'api-up', title: 'API up', panels: [{ title: 'Up', type: 'stat', promql: 'up{job="api"}', unit: 'short', description: 'Whether the API answers scrapes.' }] }],
       },
     });
     const s = validate(ts);
@@ -187,7 +187,7 @@ describe('a bad dashboards section is rejected with its JSON path and the panel'
         '$.dashboards.custom[0].panels[1]: dashboard "Broken": panel "Both": expected exactly one query: "promql" (Prometheus) or "logql" (Loki)',
         '$.dashboards.custom[0].panels[2]: dashboard "Broken": panel "None": expected exactly one query: "promql" (Prometheus) or "logql" (Loki)',
         expect.stringMatching(/^\$\.dashboards\.custom\[0\]\.panels\[3\]\.logql: dashboard "Broken": panel "Raw lines": a timeseries panel draws numbers, but this LogQL returns log lines/),
-        expect.stringMatching(/^\$\.dashboards\.custom\[0\]\.panels\[4\]\.promql: dashboard "Broken": panel "By job": uses variable \$job, which config dashboards do not define/),
+        expect.stringMatching(/^\$\.dashboards\.custom\[0\]\.panels\[4\]\.promql: dashboard "Broken": panel "By region": uses variable \$region, which config dashboards do not define; expected \$job, \$instance or/),
         expect.stringMatching(/^\$\.dashboards\.custom\[0\]\.panels\[5\]\.logql: dashboard "Broken": panel "Nginx": selects log job nginx_logs, which no configured log source ships/),
       ],
     ],

@@ -68,7 +68,7 @@ function promqlLabels(q: QueryRef, defs: Map<string, SeriesDef[]>): Finding[] {
   const legend = str(q.target.legendFormat) ?? '';
   for (const label of new Set([...legend.matchAll(LEGEND_REF)].map((m) => m[1]))) {
     const keeps = usage.resultKeeps;
-    if (keeps?.only && !keeps.only.includes(label)) add(`legend {{${label}}}: the outermost aggregation keeps only ${keeps.only.join(', ') || 'no labels'}`);
+    if (keeps?.only && !keeps.only.includes(label)) add(`legend {{${label}}}: the outermost aggregation keeps ${keeps.only.length ? `only ${keeps.only.join(', ')}` : 'no labels'}; expected a label it keeps`);
     else if (keeps?.except?.includes(label)) add(`legend {{${label}}}: the outermost aggregation removes it (without ${keeps.except.join(', ')})`);
     else if (!keeps?.only && !unknown && !all.has(label)) add(`legend {{${label}}}: no series of the query carries it; expected one of: ${[...all].filter((l) => l !== '__name__').sort().join(', ')}`);
   }
