@@ -54,7 +54,9 @@ export function resolveDatasource(ref: unknown, dash: Json, known: Map<string, K
   const uid = str(ref.uid);
   if (!uid || SPECIAL_DATASOURCES.has(uid)) return {};
   const vars = variablesUsed(uid);
-  if (vars.length) return { ds: datasourceVariableType(dash, vars[0]) };
+  // A variable that is not a datasource variable is reported by dashboards/variables-defined or -variable; the
+  // reference's own type still tells how to read the query.
+  if (vars.length) return { ds: datasourceVariableType(dash, vars[0]) ?? (typeof ref.type === 'string' ? { uid, type: ref.type } : undefined) };
   const found = known.get(uid);
   if (!found) return { problem: `unknown datasource uid "${uid}"; provisioned: ${[...known.keys()].join(', ') || 'none'}` };
   if (ref.type !== undefined && ref.type !== found.type) return { ds: found, problem: `datasource "${uid}" is of type "${found.type}", not "${String(ref.type)}"` };
