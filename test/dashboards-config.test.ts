@@ -141,6 +141,18 @@ describe('which dashboards of dashboards/ a stack gets', () => {
   });
 });
 
+describe('config dashboards get the job and instance variables', () => {
+  test('a config panel may select with $job and $instance; the dashboard offers every scrape job', () => {
+    const panel = { title: 'Up by job', type: 'stat', unit: 'none', description: 'Targets up.', promql: 'sum by (job) (up{job=~"$job",instance=~"$instance"})', legend: '{{job}}' };
+    const s = validate({ ...INPUT, dashboards: { include: [], custom: [{ uid: 'by-job', title: 'By job', panels: [panel] }] } });
+    const json = buildDashboards(s)[0].json as any;
+    const vars = Object.fromEntries(json.templating.list.map((v: any) => [v.name, v]));
+    expect(Object.keys(vars)).toEqual(['prometheus_datasource', 'job', 'instance']);
+    expect(vars.job.query).toBe(s.components.prometheus.enabled ? [...['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'].filter((c) => s.components[c as 'loki'].enabled), ...INPUT.scrapeTargets.map((t: any) => t.job)].join(',') : '');
+    expect(problemsOf(s)).toEqual([]);
+  });
+});
+
 describe('a bad dashboards section is rejected with its JSON path and the panel', () => {
   const F = (file: string) => `test/fixtures/dashboards/bad/${file}`;
   const problems = (file: string): string[] => {

@@ -4,7 +4,7 @@ import { dashboardDocs, panelSubject } from './scope';
 
 export const panelTitleDescription: Check = {
   id: 'dashboards/panel-title-description',
-  description: 'every panel has a title, and every panel with queries a description',
+  description: 'every panel has a title and a description',
   severity: 'error',
   target: 'dashboards',
   explain:
