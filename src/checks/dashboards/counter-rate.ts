@@ -1,8 +1,5 @@
 import type { Check, Finding } from '../types';
-import { analyzeExpr } from '../../contract/usage';
-import { dashboardQueries } from './scope';
-import { concreteQuery } from './queries';
-import { variableSamples } from './variables';
+import { dashboardQueries, usageOf } from './scope';
 import { seriesDefinitions } from './series';
 
 const COUNTER_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
@@ -22,7 +19,7 @@ export const counterRate: Check = {
     const defs = seriesDefinitions(ctx.stack);
     for (const q of dashboardQueries(ctx).queries) {
       if (q.ds?.type !== 'prometheus') continue;
-      const usage = analyzeExpr(concreteQuery(q.expr, variableSamples(q.doc.json)));
+      const usage = usageOf(q);
       for (const sel of usage?.selectors ?? []) {
         if (!defs.get(sel.metric)?.some((d) => d.type === 'counter') || COUNTER_FUNCTIONS.has(sel.fn ?? '')) continue;
         const how = sel.fn ? `directly under ${sel.fn}()` : 'as a raw value';

@@ -1,7 +1,7 @@
 import type { Check, Finding } from '../types';
-import { analyzeExpr, SelectorUse } from '../../contract/usage';
-import { parsePromQL, pinnedJobs } from '../../promql';
-import { dashboardQueries, QueryRef } from './scope';
+import type { SelectorUse } from '../../contract/usage';
+import { pinnedJobs } from '../../promql';
+import { dashboardQueries, promqlOf, QueryRef, usageOf } from './scope';
 import { concreteQuery } from './queries';
 import { variableSamples } from './variables';
 import { SeriesDef, seriesDefinitions } from './series';
@@ -44,14 +44,13 @@ function carried(sel: SelectorUse, defs: Map<string, SeriesDef[]>): Set<string> 
 const matchesEmpty = (op: string, value: string) => (op === '=' || op === '=~' ? new RegExp(`^(?:${value})$`).test('') : !new RegExp(`^(?:${value})$`).test(''));
 
 function promqlLabels(q: QueryRef, defs: Map<string, SeriesDef[]>): Finding[] {
-  const concrete = concreteQuery(q.expr, variableSamples(q.doc.json));
-  const usage = analyzeExpr(concrete);
+  const usage = usageOf(q);
   if (!usage) return []; // dashboards/query-parses
   const out: Finding[] = [];
   const add = (message: string) => out.push({ file: q.doc.file, subject: q.subject, message });
   const all = new Set<string>();
   // A selector by name pattern ({__name__=~"a|b"}, how targets that export differently are queried) is not judged.
-  let unknown = parsePromQL(concrete).selectors.some((s) => !s.metric);
+  let unknown = promqlOf(q).parsed.selectors.some((s) => !s.metric);
   for (const sel of usage.selectors) {
     const has = carried(sel, defs);
     if (!has) {

@@ -1,8 +1,6 @@
 import type { Check, Finding } from '../types';
-import { concreteQuery, provenanceProblems } from './queries';
-import { dashboardQueries, provided } from './scope';
-import { variableSamples } from './variables';
-import { parsePromQL } from '../../promql';
+import { provenanceProblems } from './queries';
+import { dashboardQueries, promqlOf, provided } from './scope';
 
 export const metricProvenance: Check = {
   id: 'dashboards/metric-provenance',
@@ -17,9 +15,9 @@ export const metricProvenance: Check = {
     const out: Finding[] = [];
     for (const q of dashboardQueries(ctx).queries) {
       if (q.ds?.type !== 'prometheus') continue;
-      const concrete = concreteQuery(q.expr, variableSamples(q.doc.json));
-      if (parsePromQL(concrete).errors.length) continue; // dashboards/query-parses
-      for (const message of provenanceProblems(concrete, provided(ctx), ctx.stack)) out.push({ file: q.doc.file, subject: q.subject, message });
+      const { parsed } = promqlOf(q);
+      if (parsed.errors.length) continue; // dashboards/query-parses
+      for (const message of provenanceProblems(parsed.selectors, provided(ctx), ctx.stack)) out.push({ file: q.doc.file, subject: q.subject, message });
     }
     return out;
   },

@@ -4,7 +4,7 @@
  * context; callers prefix the dashboard, panel and query (or the JSON path).
  */
 import type { Stack } from '../../schema';
-import { parsePromQL, pinnedJobs } from '../../promql';
+import { parsePromQL, pinnedJobs, Selector } from '../../promql';
 import { familyOf } from '../../metrics';
 import { parseLogQLSelectors } from './logql';
 import { substituteVariables } from './variables';
@@ -25,10 +25,10 @@ export function syntaxProblem(expr: string, concrete: string, dsType: string): s
 }
 
 /** Metrics a PromQL query reads that no scrape target provides, or not the jobs it selects. */
-export function provenanceProblems(concrete: string, provided: Map<string, string[]>, stack: Stack): string[] {
+export function provenanceProblems(selectors: Selector[], provided: Map<string, string[]>, stack: Stack): string[] {
   const out: string[] = [];
   const reported = new Set<string>();
-  for (const sel of parsePromQL(concrete).selectors) {
+  for (const sel of selectors) {
     const metric = sel.metric;
     if (!metric || reported.has(metric)) continue;
     const jobs = provided.get(metric);
@@ -58,7 +58,7 @@ export function queryProblems(expr: string, dsType: string, stack: Stack, provid
   const concrete = concreteQuery(expr, samples);
   const syntax = syntaxProblem(expr, concrete, dsType);
   if (syntax) return [syntax];
-  if (dsType === 'prometheus') return provenanceProblems(concrete, provided, stack);
+  if (dsType === 'prometheus') return provenanceProblems(parsePromQL(concrete).selectors, provided, stack);
   if (dsType === 'loki') return logJobProblems(concrete, stack);
   return [];
 }

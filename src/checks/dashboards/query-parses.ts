@@ -1,8 +1,10 @@
 import type { Check, Finding } from '../types';
 import { isObj } from './json';
 import { concreteQuery, syntaxProblem } from './queries';
-import { dashboardQueries } from './scope';
+import { dashboardQueries, promqlOf } from './scope';
 import { variableSamples } from './variables';
+
+const promqlSyntax = (expr: string, errors: string[]) => (errors.length ? `PromQL does not parse (${errors.join('; ')}): ${expr}` : undefined);
 
 export const queryParses: Check = {
   id: 'dashboards/query-parses',
@@ -19,7 +21,10 @@ export const queryParses: Check = {
       .map((d) => ({ file: d.file, subject: d.file, message: 'not a dashboard JSON object' }));
     for (const q of dashboardQueries(ctx).queries) {
       if (!q.ds) continue;
-      const problem = syntaxProblem(q.expr, concreteQuery(q.expr, variableSamples(q.doc.json)), q.ds.type);
+      const problem =
+        q.ds.type === 'prometheus'
+          ? promqlSyntax(q.expr, promqlOf(q).parsed.errors)
+          : syntaxProblem(q.expr, concreteQuery(q.expr, variableSamples(q.doc.json)), q.ds.type);
       if (problem) out.push({ file: q.doc.file, subject: q.subject, message: problem });
     }
     return out;

@@ -5,6 +5,10 @@
 import * as path from 'node:path';
 import type { CheckContext } from '../types';
 import { providedSeries } from '../../metrics';
+import { ParsedPromQL, parsePromQL } from '../../promql';
+import { analyzeExpr, ExprUsage } from '../../contract/usage';
+import { concreteQuery } from './queries';
+import { variableSamples } from './variables';
 import { allPanels, isObj, Json, panelName, str, targetsOf } from './json';
 import { KnownDatasource, provisionedDatasources, Resolved, resolveDatasource, stackDatasources } from './datasources';
 
@@ -86,5 +90,28 @@ export const dashboardQueries = (ctx: CheckContext): { queries: QueryRef[]; refs
     }
     return { queries, refs };
   });
+
+const perQuery = new WeakMap<QueryRef, { promql?: { concrete: string; parsed: ParsedPromQL }; usage?: ExprUsage | null }>();
+const cacheOf = (q: QueryRef) => perQuery.get(q) ?? (perQuery.set(q, {}), perQuery.get(q)!);
+
+/** The query with its variables replaced by samples, parsed once per run (several checks read the same query). */
+export function promqlOf(q: QueryRef): { concrete: string; parsed: ParsedPromQL } {
+  const cache = cacheOf(q);
+  if (!cache.promql) {
+    const concrete = concreteQuery(q.expr, variableSamples(q.doc.json));
+    cache.promql = { concrete, parsed: parsePromQL(concrete) };
+  }
+  return cache.promql;
+}
+
+/** Selectors with their grouping and functions (src/contract/usage.ts); undefined when the query does not parse. */
+export function usageOf(q: QueryRef): ExprUsage | undefined {
+  const cache = cacheOf(q);
+  if (cache.usage === undefined) {
+    const { concrete, parsed } = promqlOf(q);
+    cache.usage = (parsed.errors.length ? undefined : analyzeExpr(concrete)) ?? null;
+  }
+  return cache.usage ?? undefined;
+}
 
 const sameRef = (a: unknown, b: unknown) => isObj(a) && isObj(b) && a.uid === b.uid && a.type === b.type;
