@@ -75,8 +75,21 @@ export const performance: DashboardDefinition = {
                   { unit: 'percentunit', min: 0, max: 1, description: 'Share of Redis key lookups that found the key.' },
                 ),
                 upStatPanel('Redis up', `${metric('redis', 'redis_up')}{${J}}`, '{{job}}', { width: 4, height: 8, description: 'Whether the exporter reaches Redis (alert: down).' }),
-                timeseriesPanel('Redis memory', [promql(`${metric('redis', 'redis_memory_used_bytes')}{${J}}`, '{{job}}')], { unit: 'bytes', width: 10, description: 'Memory Redis uses.' }),
+                timeseriesPanel(
+                  'Redis memory',
+                  [
+                    promql(`${metric('redis', 'redis_memory_used_bytes')}{${J}}`, '{{job}} used'),
+                    promql(`${metric('redis', 'redis_memory_max_bytes')}{${J}} > 0`, '{{job}} maxmemory'),
+                  ],
+                  { unit: 'bytes', width: 10, description: 'Memory Redis uses, against its maxmemory when one is set.' },
+                ),
                 timeseriesPanel('Redis clients', [promql(`${metric('redis', 'redis_connected_clients')}{${J}}`, '{{job}}')], { unit: 'short', width: 10, description: 'Clients connected to Redis.' }),
+                timeseriesPanel('Redis evictions', [promql(sumRate(`${metric('redis', 'redis_evicted_keys_total')}{${J}}`, ['job']), '{{job}}')], {
+                  unit: 'ops', min: 0, width: 12, description: 'Keys evicted per second because Redis reached maxmemory.',
+                }),
+                timeseriesPanel('Redis keys', [promql(`sum by (job, db) (${metric('redis', 'redis_db_keys')}{${J}})`, '{{job}} {{db}}')], {
+                  unit: 'short', min: 0, width: 12, description: 'Keys per Redis database.',
+                }),
               ]
             : []),
         ],
@@ -102,9 +115,14 @@ export const performance: DashboardDefinition = {
           ...(has('postgres')
             ? [
                 upStatPanel('PostgreSQL up', `${metric('postgres', 'pg_up')}{${J}}`, '{{job}}', { width: 4, height: 8, description: 'Whether the exporter reaches PostgreSQL (alert: down).' }),
-                timeseriesPanel('PostgreSQL backends', [promql(`sum by (job, datname) (${metric('postgres', 'pg_stat_database_numbackends')}{${J}})`, '{{job}} {{datname}}')], {
-                  unit: 'short', min: 0, width: 10, description: 'Backends connected per database.',
-                }),
+                timeseriesPanel(
+                  'PostgreSQL connections',
+                  [
+                    promql(`sum by (job, datname) (${metric('postgres', 'pg_stat_database_numbackends')}{${J}})`, '{{job}} {{datname}}'),
+                    promql(`${metric('postgres', 'pg_settings_max_connections')}{${J}}`, '{{job}} max_connections'),
+                  ],
+                  { unit: 'short', min: 0, width: 10, description: 'Backends per database against the server\'s max_connections.' },
+                ),
                 timeseriesPanel(
                   'PostgreSQL transactions',
                   [
@@ -113,6 +131,9 @@ export const performance: DashboardDefinition = {
                   ],
                   { unit: 'ops', width: 10, description: 'Committed and rolled back transactions per second.' },
                 ),
+                timeseriesPanel('PostgreSQL database size', [promql(`${metric('postgres', 'pg_database_size_bytes')}{${J}}`, '{{job}} {{datname}}')], {
+                  unit: 'bytes', min: 0, width: 24, description: 'Size of each database on disk.',
+                }),
               ]
             : []),
         ],

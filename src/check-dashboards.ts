@@ -1,20 +1,15 @@
 /**
- * Until the registry runner (src/checks/index.ts) reports every named check, this adapter runs the dashboard
- * checks (src/checks/dashboards/) for `npm run check`: one result per dashboard file with its findings, then the
- * provider and byte-stability results. `checkDashboards` is the same on file texts alone (tests, the README guide).
+ * The dashboard checks (src/checks/dashboards/) on dashboard file texts alone, one report per dashboard: for tests
+ * and the README guide. `npm run check` runs them through the registry (src/checks/run.ts).
  */
 import * as path from 'node:path';
 import type { Stack } from './schema';
-import type { CheckResult, ExtraCheck } from './check-types';
 import type { CheckContext, DashboardEntry, Finding } from './checks/types';
-import { checkContext, readDashboards } from './checks/context';
+import { readDashboards } from './checks/context';
 import { dashboardFileChecks } from './checks/dashboards';
 import { allPanels, isObj, str, targetsOf } from './checks/dashboards/json';
 import { assumeDatasources } from './checks/dashboards/scope';
 import { KnownDatasource, stackDatasources } from './checks/dashboards/datasources';
-import { providerPath } from './checks/dashboards/provider-path';
-import { byteStable } from './checks/dashboards/byte-stable';
-import { DASHBOARD_PROVIDER_FILE } from './render/dashboards';
 
 export { dashboardConfigProblems } from './checks/dashboards/config';
 export type { ConfigProblem } from './checks/dashboards/config';
@@ -71,26 +66,3 @@ export function checkDashboards(files: DashboardFile[], stack: Stack, datasource
 export function readDashboardFiles(filesDir: string): DashboardFile[] {
   return readDashboards(filesDir).map(({ file, text }) => ({ file, text }));
 }
-
-/** The `npm run check` plug-in: one result per dashboard, plus provider and byte-stability. */
-export const dashboardExtraCheck: ExtraCheck = (stack, filesDir) => {
-  if (!stack.components.grafana.enabled) return [];
-  const ctx = checkContext(stack, '', filesDir);
-  const findings = dashboardFileChecks.flatMap((c) => c.run(ctx));
-  const results: CheckResult[] = reports(ctx, findings).map((r) => ({
-    name: `dashboard "${r.title}" (${r.file}): ${r.panels} panels, ${r.queries} queries`,
-    ok: r.problems.length === 0,
-    detail: r.problems.join('\n') || undefined,
-  }));
-  const provider = providerPath.run(ctx);
-  const fresh = byteStable.run(ctx);
-  if (ctx.dashboards.length > 0) {
-    results.push({ name: `dashboard provider ${DASHBOARD_PROVIDER_FILE}`, ok: provider.length === 0, detail: provider.map((f) => `${f.file}: ${f.message}`).join('\n') || undefined });
-  }
-  results.push({
-    name: 'dashboards byte-stable (a fresh render matches files/)',
-    ok: fresh.length === 0,
-    detail: fresh.map((f) => `${f.file}: ${f.message}`).join('\n') || undefined,
-  });
-  return results;
-};

@@ -5,6 +5,7 @@ import { renderStack } from '../src/render';
 import { buildDashboards, DASHBOARD_PROVIDER_FILE, renderDashboards, stableJson } from '../src/render/dashboards';
 import { checkDashboards, DashboardFile, readDashboardFiles } from '../src/check-dashboards';
 import { runChecks, formatReport } from '../src/check';
+import { dashboardChecks } from '../src/checks/dashboards';
 import { writeTree } from '../src/output';
 import { synthesize } from '../src/synth';
 import { DATASOURCE_UIDS } from '../src/datasources';
@@ -299,8 +300,8 @@ describe('a broken dashboard is reported with its dashboard and panel', () => {
       writeTree(path.join(dir, 'out'), synthesize(dev));
       const filesDir = path.join(dir, 'out', 'files');
       const ok = await runChecks(dev, filesDir);
-      const dashResults = ok.filter((r) => r.name.startsWith('dashboard'));
-      expect(dashResults.length).toBe(7);
+      const dashResults = ok.filter((r) => r.name.startsWith('dashboards/'));
+      expect(dashResults.map((r) => r.name.split(':')[0])).toEqual(dashboardChecks.map((c) => c.id));
       expect(dashResults.every((r) => r.ok)).toBe(true);
 
       const target = path.join(filesDir, OVERVIEW);
@@ -311,7 +312,8 @@ describe('a broken dashboard is reported with its dashboard and panel', () => {
       const results = await runChecks(dev, filesDir);
       expect(results.every((r) => r.ok)).toBe(false); // the CLI exits 1
       const report = formatReport(results);
-      expect(report).toMatch(/FAIL {2}dashboard "Overview" \(grafana\/dashboards\/Application\/stack-overview.json\)/);
+      expect(report).toMatch(/FAIL {2}dashboards\/datasources-provisioned: .*\n {8}grafana\/dashboards\/Application\/stack-overview.json\n/);
+      expect(report).toMatch(/FAIL {2}dashboards\/query-parses: /);
       expect(report).toContain('dashboard "Overview": panel "Error ratio": unknown datasource uid "nope"');
       expect(report).toMatch(/dashboard "Overview": panel "Request rate by status", query A: PromQL does not parse/);
       expect(readDashboardFiles(filesDir).map((f) => f.file)).toEqual(EXPECTED);
