@@ -44,6 +44,7 @@ export const chatInteractions: DashboardDefinition = {
           }),
           barsPanel('Log lines by job and level', [logql(count('job, level', EVENTS, ' | __error__="" | level=~"$level"'), '{{job}} {{level}}')], {
             unit: 'short',
+            description: 'Log lines per job and level (the Level variable filters them).',
           }),
           barsPanel('Error lines per job', [logql(count('job', EVENTS, ' | __error__="" | level=~"ERROR|CRITICAL"'), '{{job}}')], {
             unit: 'short',

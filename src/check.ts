@@ -9,12 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RouteConfig, Stack } from './schema';
 import { parseMatcher } from './promql';
-import { dashboardChecks } from './check-dashboards';
 import type { CheckResult, ExtraCheck } from './check-result';
 import { registryChecks } from './checks/run';
 
 export type { CheckResult, ExtraCheck } from './check-result';
-export const extraChecks: ExtraCheck[] = [dashboardChecks, registryChecks];
+// The named checks of the registry (src/checks/index.ts), the dashboard checks among them.
+export const extraChecks: ExtraCheck[] = [registryChecks];
 
 interface Tool {
   name: 'promtool' | 'amtool';
