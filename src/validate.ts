@@ -15,6 +15,7 @@ import { DOCKER_LOGS_JOB } from './render/promtail';
 import { dashboardConfigProblems } from './check-dashboards';
 import { checkMappings } from './mapping';
 import { jaegerPorts } from './containers';
+import { checkSlos } from './validate-slo';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -177,6 +178,9 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
 
   // Dashboards -----------------------------------------------------------------------------------------------------
   for (const p of dashboardConfigProblems(stack)) add(p.path, p.message);
+
+  // SLOs -----------------------------------------------------------------------------------------------------------
+  checkSlos(stack, add);
 
   return problems;
 }
