@@ -201,3 +201,21 @@ describe('promtool runs the generated behaviour tests', () => {
     expect(window.map((r) => [r.file, r.ok])).toEqual([['slo-availability.test.yml', false]]);
   }, 300_000);
 });
+
+describe('dashboard', () => {
+  test('the SLO dashboard passes the dashboard checks, and a stack without SLOs has none', async () => {
+    const { buildDashboards } = await import('../src/render/dashboards');
+    const { checkDashboards } = await import('../src/check-dashboards');
+    const { stableJson } = await import('../src/render/dashboards');
+    const stack = validate(withSlos(AVAILABILITY, LATENCY_7D));
+    const built = buildDashboards(stack).filter((d) => d.uid === 'slo');
+    expect(built.map((d) => d.file)).toEqual(['grafana/dashboards/Application/slo.json']);
+    const text = stableJson(built[0].json);
+    expect(text).toContain('slo:error_budget_remaining:ratio{slo=\\"availability\\"}');
+    expect(text).toContain('slo:burn_rate:rate1m10s{slo=\\"latency\\"}');
+    expect(checkDashboards([{ file: built[0].file, text }], stack).flatMap((r) => r.problems)).toEqual([]);
+    // Failing fixture: the same dashboard against a stack whose Prometheus records no SLO.
+    expect(checkDashboards([{ file: built[0].file, text }], validate(seedInput())).flatMap((r) => r.problems).join('\n')).toMatch(/queries slo:objective:ratio, which no configured scrape target provides/);
+    expect(buildDashboards(validate(seedInput())).map((d) => d.uid)).not.toContain('slo');
+  });
+});

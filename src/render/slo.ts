@@ -96,6 +96,11 @@ function recordingRules(slo: SloConfig): object[] {
   ];
 }
 
+/** Names of the series the stack's SLO rules record. */
+export function sloRecords(stack: { slos: SloConfig[] }): string[] {
+  return [...new Set(stack.slos.flatMap((slo) => recordingRules(slo).map((r) => (r as { record: string }).record)))];
+}
+
 /** The rule file of an SLO as a plain object for YAML. */
 export function sloRuleFile(slo: SloConfig): object {
   return { groups: [{ name: sloGroupName(slo), rules: [...recordingRules(slo), ...alertRules(slo)] }] };
