@@ -43,8 +43,8 @@ test('round trip: the converted SLOs, added to the dev fixture, pass check', asy
       'slo-ai-success-days.test.yml', 'slo-ai-success.test.yml', 'slo-backend-availability-days.test.yml', 'slo-backend-availability.test.yml',
     ]);
     const results = await runChecks(stack, path.join(dir, 'out', 'files'));
-    expect(formatReport(results.filter((r) => !r.ok))).toMatch(/^\nall 0 checks passed|^$|0 of/);
-    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.some((r) => r.ok && /promtool test rules/.test(r.name))).toBe(true);
+    expect(formatReport(results.filter((r) => !r.ok))).toBe('\nall 0 checks passed');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
