@@ -99,7 +99,7 @@ function noDataTest(slo: SloConfig, ind: Indicator, series: SloSeries[], minute:
   const absentFrom = present * minute + LOOKBACK;
   const forMs = parseDuration(slo.alerting.noData.for);
   // Pending from the first evaluation without a sample in the lookback, firing `for` later.
-  const silentAt = Math.floor((absentFrom + forMs) / ev) * ev - ev;
+  const silentAt = Math.ceil((absentFrom + forMs) / ev) * ev - ev;
   const fireAt = Math.ceil(absentFrom / ev) * ev + ev + Math.ceil(forMs / ev) * ev;
   const missing = Math.ceil(fireAt / minute) - present + 1;
   const input = series.map((s) => ({

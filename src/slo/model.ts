@@ -29,10 +29,11 @@ export interface ScenarioDef {
 
 /**
  * Sample step (reference minutes) and evaluation interval (in steps): a 5-minute window holds 5 (hours) or 3
- * (days) samples; promtool's time goes with evaluations × samples in the longest window, hence the coarse ones.
+ * (days) samples; promtool's time goes with the number of evaluations, hence 10 and 20 minutes between them (every
+ * claim time is a multiple).
  */
-export const HOURS_TIMING = { stepMinutes: 1, evalSteps: 5 };
-export const DAYS_TIMING = { stepMinutes: 2, evalSteps: 5 };
+export const HOURS_TIMING = { stepMinutes: 1, evalSteps: 10 };
+export const DAYS_TIMING = { stepMinutes: 2, evalSteps: 10 };
 
 /** Events per step of the total counter: enough that a 0.5x burn of a 99.99 % objective still counts events. */
 export const EVENTS_PER_STEP = 1000;
