@@ -97,7 +97,7 @@ describe('config errors name the JSON path', () => {
     [{ ...AVAILABILITY, alerting: { labels: { severity: 'page' } } }, '$.slos[0].alerting.labels.severity: "severity" is set by the SLO itself'],
     [{ ...AVAILABILITY, alerting: { page: { annotations: { summary: '{{ $value }}' } } } }, '$.slos[0].alerting.page.annotations.summary: an SLO alert text cannot show $value'],
     [{ ...AVAILABILITY, indicator: { ratio: 'x' } }, '$.slos[0].indicator'],
-  ])('%#: → %s', (slo, message) => {
+  ])('case %#', (slo, message) => {
     expect(problems(withSlos(slo)).join('\n')).toContain(message);
   });
 
