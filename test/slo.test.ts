@@ -141,7 +141,8 @@ describe('rules', () => {
       return check && check.exp_alerts.length > 0;
     };
     expect(at(/full outage after 2 clean hours/, '2h10m', 'SloFastBurn')).toBe(true);
-    expect(at(/full outage after 2 clean hours/, '12h', 'SloFastBurn')).toBe(false);
+    expect(at(/full outage after 2 clean hours/, '10h', 'SloFastBurn')).toBe(false);
+    expect(at(/full outage after 2 clean hours/, '10h', 'SloSlowBurn')).toBe(false);
     expect(at(/steady 10x burn/, '3h', 'SloFastBurn')).toBe(true);
     expect(at(/steady 2.5x burn/, '1d', 'SloSlowBurn')).toBe(true);
     const pages = (title: RegExp) => tests.find((x: any) => title.test(x.name)).alert_rule_test.filter((c: any) => c.alertname === 'SloFastBurn');
@@ -149,10 +150,10 @@ describe('rules', () => {
     expect(pages(/steady 2.5x/).length).toBeGreaterThan(40);
     const quiet = tests.find((x: any) => /steady 0.5x/.test(x.name)).alert_rule_test;
     expect(quiet.every((c: any) => c.exp_alerts.length === 0) && quiet.some((c: any) => c.eval_time === '4d')).toBe(true);
-    expect(at(/15.84x \(just above the 14.4x/, '8h', 'SloFastBurn')).toBe(true);
-    expect(at(/12.96x \(just below the 14.4x/, '8h', 'SloFastBurn')).toBe(false);
-    expect(at(/6.6x \(just above the 6x/, '18h', 'SloFastBurn')).toBe(true);
-    expect(at(/5.4x \(just below the 6x/, '18h', 'SloFastBurn')).toBe(false);
+    expect(at(/15.84x \(just above the 14.4x/, '7h30m', 'SloFastBurn')).toBe(true);
+    expect(at(/12.96x \(just below the 14.4x/, '7h30m', 'SloFastBurn')).toBe(false);
+    expect(at(/6.6x \(just above the 6x/, '15h', 'SloFastBurn')).toBe(true);
+    expect(at(/5.4x \(just below the 6x/, '15h', 'SloFastBurn')).toBe(false);
   });
 });
 

@@ -29,11 +29,11 @@ export interface ScenarioDef {
 
 /**
  * Sample step (reference minutes) and evaluation interval (in steps): a 5-minute window holds 5 (hours) or 3
- * (days) samples; promtool's time goes with the number of evaluations, hence 10 and 20 minutes between them (every
+ * (days) samples; promtool's time goes with the number of evaluations, hence 10 minutes and an hour between them (every
  * claim time is a multiple).
  */
 export const HOURS_TIMING = { stepMinutes: 1, evalSteps: 10 };
-export const DAYS_TIMING = { stepMinutes: 2, evalSteps: 10 };
+export const DAYS_TIMING = { stepMinutes: 2, evalSteps: 30 };
 
 /** Events per step of the total counter: enough that a 0.5x burn of a 99.99 % objective still counts events. */
 export const EVENTS_PER_STEP = 1000;
@@ -46,14 +46,14 @@ const FLOAT_MARGIN = 0.01;
 export function scenarios(pagePairs: Array<Pick<BurnPair, 'factor' | 'long'>>, scale: number): ScenarioDef[] {
   const clean = 6 * HOUR;
   const out: ScenarioDef[] = [
-    { title: 'a full outage after 2 clean hours pages within 10 minutes and clears after recovery', segments: [{ duration: 2 * HOUR, burn: 0 }, { duration: HOUR, burn: Infinity }, { duration: 9 * HOUR, burn: 0 }], claims: [2 * HOUR + 10 * MINUTE, 12 * HOUR] },
+    { title: 'a full outage after 2 clean hours pages within 10 minutes and clears after recovery', segments: [{ duration: 2 * HOUR, burn: 0 }, { duration: HOUR, burn: Infinity }, { duration: 7 * HOUR, burn: 0 }], claims: [2 * HOUR + 10 * MINUTE, 10 * HOUR] },
     { title: 'a steady 10x burn pages within 3 hours', segments: [{ duration: 4 * HOUR, burn: 10 }], claims: [3 * HOUR] },
     { title: 'a steady 2.5x burn opens a ticket within a day and never pages', segments: [{ duration: 30 * HOUR, burn: 2.5 }], claims: [24 * HOUR], days: true },
     { title: 'a steady 0.5x burn is silent for 4 days', segments: [{ duration: 96 * HOUR, burn: 0.5 }], claims: [96 * HOUR], days: true },
   ];
   for (const p of pagePairs) {
     const long = p.long / scale; // back to the reference period
-    const burst = 2 * long;
+    const burst = 1.5 * long; // the long window is all burst for its last third
     for (const [word, k] of [['above', 1.1], ['below', 0.9]] as const) {
       const burn = Number((p.factor * k).toPrecision(6));
       out.push({ title: `${burn}x (just ${word} the ${p.factor}x page factor of the ${long / HOUR}h window) after 6 clean hours`, segments: [{ duration: clean, burn: 0 }, { duration: burst, burn }], claims: [clean + burst] });
