@@ -147,7 +147,7 @@ describe('rules', () => {
     expect(at(/steady 2.5x burn/, '1d', 'SloSlowBurn')).toBe(true);
     const pages = (title: RegExp) => tests.find((x: any) => title.test(x.name)).alert_rule_test.filter((c: any) => c.alertname === 'SloFastBurn');
     expect(pages(/steady 2.5x/).every((c: any) => c.exp_alerts.length === 0)).toBe(true);
-    expect(pages(/steady 2.5x/).length).toBeGreaterThan(40);
+    expect(pages(/steady 2.5x/).length).toBeGreaterThanOrEqual(30); // every hourly evaluation of its 30 hours
     const quiet = tests.find((x: any) => /steady 0.5x/.test(x.name)).alert_rule_test;
     expect(quiet.every((c: any) => c.exp_alerts.length === 0) && quiet.some((c: any) => c.eval_time === '4d')).toBe(true);
     expect(at(/15.84x \(just above the 14.4x/, '7h30m', 'SloFastBurn')).toBe(true);
