@@ -60,7 +60,7 @@ function scenarioTest(slo: SloConfig, def: ScenarioDef, series: SloSeries[], pai
     for (const w of alerts) {
       const fires = decide(w)(k);
       if (fires === undefined) continue;
-      checks.push({ eval_time: formatDuration(k * step), alertname: SLO_ALERTS[w], exp_alerts: fires ? [expected(slo, w, {}, ext)] : [] });
+      checks.push({ eval_time: formatDuration(k * step), alertname: SLO_ALERTS[w], exp_alerts: fires ? [expected(slo, w, { slo: slo.name }, ext)] : [] });
     }
   }
   return { name: `slo ${slo.name}: ${def.title}`, interval: formatDuration(step), input_series: series.map((s) => inputSeries(s, tl)), alert_rule_test: checks };
@@ -68,7 +68,8 @@ function scenarioTest(slo: SloConfig, def: ScenarioDef, series: SloSeries[], pai
 
 function expected(slo: SloConfig, which: 'page' | 'ticket' | 'noData', seriesLabels: Record<string, string>, ext: Record<string, string>) {
   const labels = { ...seriesLabels, ...sloAlertLabels(slo, which) };
-  const annotations = Object.fromEntries(Object.entries(sloAnnotations(slo, which)).map(([k, v]) => [k, renderTemplate(v, labels, undefined, ext)]));
+  // Templates see the labels of the series the expression returned, not the rule's own labels.
+  const annotations = Object.fromEntries(Object.entries(sloAnnotations(slo, which)).map(([k, v]) => [k, renderTemplate(v, seriesLabels, undefined, ext)]));
   return { exp_labels: labels, exp_annotations: annotations };
 }
 

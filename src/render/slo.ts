@@ -55,10 +55,10 @@ export function sloAnnotations(slo: SloConfig, which: BurnSeverity | 'noData'): 
   const how = pairs.map((p) => `${p.factorText}x over ${windowText(p.long)} and ${windowText(p.short)}`).join(', or ');
   const texts =
     which === 'noData'
-      ? { summary: `SLO ${slo.name}: no data`, description: `The SLO's total counter (${sloIndicator(slo).total.text}) has no series; its burn-rate alerts cannot fire.` }
+      ? { summary: `SLO ${slo.name}: no data`, description: `SLO ${slo.name}: its total counter (${sloIndicator(slo).total.text}) has no series; its burn-rate alerts cannot fire.` }
       : {
           summary: `SLO ${slo.name}: the error budget burns ${which === 'page' ? 'fast' : 'slowly'}`,
-          description: `${slo.description ? `${slo.description}: ` : ''}errors spend the budget of ${humanizePercentage(Number(budgetText(slo.target)))} (objective ${objective}) faster than ${how}.`,
+          description: `SLO {{ $labels.slo }}${slo.description ? ` (${slo.description})` : ''}: errors spend the budget of ${humanizePercentage(Number(budgetText(slo.target)))} (objective ${objective}) faster than ${how}.`,
         };
   return { ...texts, ...slo.alerting[which].annotations };
 }
