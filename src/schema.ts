@@ -667,6 +667,75 @@ const Dashboards = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// SLOs (service level objectives): multi-window, multi-burn-rate alerts (src/render/slo.ts). Field names follow
+// OpenSLO v1 where it has one: name (metadata.name), description, service, target (objectives[].target), window
+// (timeWindow[].duration, rolling), indicator.errors/good/total (ratioMetric.bad/good/total).
+
+/** A PromQL series selector of a counter, e.g. `http_requests_total{job="backend",status=~"5.."}`. */
+const CounterSelector = z
+  .string()
+  .min(1)
+  .meta({ expected: 'a PromQL series selector of a counter, e.g. http_requests_total{job="backend"}' });
+
+/** Events counted by two counters: `total`, and either the failed ones (`errors`) or the good ones (`good`). */
+const RatioIndicator = z
+  .strictObject({
+    errors: CounterSelector.optional(),
+    good: CounterSelector.optional(),
+    total: CounterSelector,
+  })
+  .meta({ expected: 'a ratio indicator { errors (or good), total } of counter selectors' });
+
+/** Requests slower than `threshold` seconds (the histogram's `le` bucket holding the good ones) are errors. */
+const LatencyIndicator = z
+  .strictObject({
+    latency: z.strictObject({
+      /** Histogram base name (without `_bucket`). */
+      histogram: MetricName,
+      /** Matchers narrowing its series, e.g. `job="backend"`. */
+      matchers: MatcherList.optional(),
+      /** Seconds: an upper bound (`le`) of one of the histogram's buckets. */
+      threshold: z.number().gt(0),
+    }),
+  })
+  .meta({ expected: 'a latency indicator { latency: { histogram, matchers, threshold } }' });
+
+/** One alert of an SLO (page or ticket). */
+const sloAlert = (severity: z.infer<typeof Severity>) =>
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    severity: Severity.default(severity),
+    labels: Labels.default({}),
+    /** Further annotations, or replacements of `summary` and `description` (templates; `$value` is not offered). */
+    annotations: Labels.default({}),
+  });
+
+const SloAlerting = z.strictObject({
+  /** Fast burn: 2 % of the budget in 1 h (14.4x) or 5 % in 6 h (6x), for a 30 d window; scaled for others. */
+  page: sloAlert('critical').prefault({}),
+  /** Slow burn: 10 % of the budget in 1 d (3x) or in 3 d (1x). */
+  ticket: sloAlert('warning').prefault({}),
+  /** The SLO's total counter is absent (renamed metric, target gone). */
+  noData: sloAlert('warning').extend({ for: Duration.default('10m') }).prefault({}),
+  /** Labels on every alert of the SLO. */
+  labels: Labels.default({}),
+});
+
+const Slo = z.strictObject({
+  /** Used in rule file names, the `slo` label and the dashboard. */
+  name: Identifier,
+  description: z.string().optional(),
+  /** The `service` label of the SLO's alerts (routing and inhibition use it). */
+  service: z.string().min(1).optional(),
+  /** The objective: the share of good events, between 0 and 1 (0.999 = 99.9 %). */
+  target: z.number().gt(0).lt(1),
+  /** Rolling period, e.g. "30d", "28d", "7d". */
+  window: Duration.default('30d'),
+  indicator: z.union([RatioIndicator, LatencyIndicator]),
+  alerting: SloAlerting.prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // Checks (npm run check): reasoned exclusions
 
 /** Silences one named check of `npm run check` (`npm run check -- --list`), for one alert or panel or for all. */
@@ -713,6 +782,8 @@ export const StackSchema = z.strictObject({
   logs: Logs.prefault({}),
   grafana: Grafana.prefault({}),
   dashboards: Dashboards.prefault({}),
+  /** Service level objectives, each with recording rules, burn-rate alerts, behaviour tests and a dashboard. */
+  slos: z.array(Slo).default([]),
   /** Settings of `npm run check`'s named checks: reasoned exclusions. */
   checks: Checks.prefault({}),
 });
@@ -726,6 +797,8 @@ export type AlertSpecInput = z.input<typeof AlertSpec>;
 export type AlertSpecConfig = z.output<typeof AlertSpec>;
 export type ReceiverConfig = Stack['alertmanager']['receivers'][number];
 export type RouteConfig = RouteShape;
+export type SloConfig = Stack['slos'][number];
+export type SloInput = z.input<typeof Slo>;
 export type ConfigDashboardConfig = Stack['dashboards']['custom'][number];
 export type ConfigPanelConfig = ConfigDashboardConfig['panels'][number];
 export type SecretRefValue = z.output<typeof SecretRef>;

@@ -76,6 +76,26 @@ export default defineStack({
       { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['alertname', 'service'] },
     ],
   },
+  slos: [
+    // 99.9 % of the backend's HTTP requests answer without a 5xx, over 30 days.
+    {
+      name: 'backend-availability',
+      description: 'Backend requests that do not fail with 5xx',
+      service: 'backend',
+      target: 0.999,
+      window: '30d',
+      indicator: { errors: 'http_requests_total{job="backend",status=~"5.."}', total: 'http_requests_total{job="backend"}' },
+    },
+    // 99 % of the backend's HTTP requests answer within 1 s, over 30 days.
+    {
+      name: 'backend-latency',
+      description: 'Backend requests answered within 1 s',
+      service: 'backend',
+      target: 0.99,
+      window: '30d',
+      indicator: { latency: { histogram: 'http_request_duration_seconds', matchers: 'job="backend"', threshold: 1 } },
+    },
+  ],
   logs: {
     retention: '168h',
     // backend_logs, frontend_logs, redis_logs, postgres_logs, ollama_logs (seed JSON format for backend/frontend).

@@ -16,6 +16,8 @@ import { promtailConfig } from './promtail';
 import { jaegerConfig } from './jaeger';
 import { datasourcesFile, grafanaIni } from './grafana';
 import { renderDashboards } from './dashboards';
+import { sloGroupName, sloRuleFile } from './slo';
+import { sloTestFiles } from './slo-tests';
 
 export interface RenderOptions {
   /** How components address each other; defaults to Docker network names. */
@@ -31,7 +33,7 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   const groups = resolveAlerts(stack);
   const jobs = scrapeJobs(stack, addressOf);
 
-  const ruleFiles = groups.map((g) => `rules/${g.name}.yml`);
+  const ruleFiles = [...groups.map((g) => g.name), ...stack.slos.map(sloGroupName)].map((name) => `rules/${name}.yml`);
   files['prometheus/prometheus.yml'] = toYaml(prometheusConfig(stack, ruleFiles, addressOf), header);
   for (const group of groups) {
     files[`prometheus/rules/${group.name}.yml`] = toYaml(ruleFile(group), header);
@@ -39,6 +41,13 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
       ruleTestFile(group, jobs, `../rules/${group.name}.yml`, externalLabels(stack)),
       header,
     );
+  }
+  // SLOs: recording rules and burn-rate alerts, and tests of when they page (src/render/slo.ts, slo-tests.ts).
+  for (const slo of stack.slos) {
+    const name = sloGroupName(slo);
+    files[`prometheus/rules/${name}.yml`] = toYaml(sloRuleFile(slo), header);
+    for (const [suffix, tests] of Object.entries(sloTestFiles(slo, `../rules/${name}.yml`, externalLabels(stack))))
+      files[`prometheus/tests/${name}${suffix}.test.yml`] = toYaml(tests, header);
   }
   if (stack.components.alertmanager.enabled) {
     files['alertmanager/alertmanager.yml'] = toYaml(alertmanagerConfig(stack), header);

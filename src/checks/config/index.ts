@@ -7,5 +7,6 @@ import { customAlerts } from './custom-alerts';
 import { alertmanager } from './alertmanager';
 import { logs } from './logs';
 import { dashboards } from './dashboards';
+import { slos } from './slos';
 
-export const configChecks: Check[] = [components, scrapeTargets, alertOverrides, customAlerts, alertmanager, logs, dashboards];
+export const configChecks: Check[] = [components, scrapeTargets, alertOverrides, customAlerts, alertmanager, logs, dashboards, slos];
