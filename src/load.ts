@@ -57,13 +57,23 @@ export function cachedValidator(schema: object): ValidateFunction {
   return validate;
 }
 
+/**
+ * `logs.collector` picks the log agent: the other one does not run (its `enabled` follows the choice, so every
+ * consumer of `components.<name>.enabled` sees one collector).
+ */
+function applyCollector(stack: Stack): Stack {
+  const other = stack.logs.collector === 'alloy' ? 'promtail' : 'alloy';
+  stack.components[other].enabled = false;
+  return stack;
+}
+
 /** Validates a config object, applies defaults and runs the cross-reference checks. Throws ConfigError. */
 export function validateStack(input: unknown, source: string): Stack {
   // A plain-JSON deep copy: ajv writes defaults into its input, and `undefined` fields of a TS object vanish.
   const data = input === undefined ? undefined : JSON.parse(JSON.stringify(input));
   const validate = getValidator();
   if (!validate(data)) throw new ConfigError(schemaProblems(validate.errors ?? [], source));
-  const stack = data as Stack;
+  const stack = applyCollector(data as Stack);
   const problems = crossCheck(stack, source);
   if (problems.length > 0) throw new ConfigError(problems);
   return stack;

@@ -15,6 +15,7 @@ import { DOCKER_LOGS_JOB } from './render/promtail';
 import { dashboardConfigProblems } from './check-dashboards';
 import { checkMappings } from './mapping';
 import { jaegerPorts } from './containers';
+import { checkLogSources } from './logs/validate';
 
 export function crossCheck(stack: Stack, source: string): Problem[] {
   const problems: Problem[] = [];
@@ -174,6 +175,7 @@ export function crossCheck(stack: Stack, source: string): Problem[] {
     logJobs.add(s.job);
     checkLabelNames(s.labels, ['logs', 'sources', i, 'labels'], add);
   });
+  checkLogSources(stack, add);
 
   // Dashboards -----------------------------------------------------------------------------------------------------
   for (const p of dashboardConfigProblems(stack)) add(p.path, p.message);
