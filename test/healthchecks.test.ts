@@ -11,7 +11,8 @@ import { renderStack } from '../src/render';
 import { recordResources, RecordedResource } from '../src/resources';
 import { COMPONENT_NAMES, ComponentName, DEFAULT_VERSIONS, Stack } from '../src/schema';
 import { IMAGE_FACTS, ImageFacts } from './fixtures/image-facts';
-import { loadFixture, parseYaml } from './helpers';
+import { loadFixture, parseYaml, seedInput, validate } from './helpers';
+import { enabledComponents } from '../src/jobs';
 
 const CONTAINER = 'docker:index/container:Container';
 const label = (r: RecordedResource, key: string) => ((r.inputs.labels as any[]) ?? []).find((l) => l.label === key)?.value;
@@ -40,17 +41,24 @@ function configuredPorts(files: Record<string, string>): Partial<Record<Componen
   return {
     grafana: Number((ini.parse(files['grafana/grafana.ini']) as any).server.http_port),
     loki: parseYaml(files['loki/loki.yaml']).server.http_listen_port,
-    promtail: parseYaml(files['promtail/promtail.yaml']).server.http_listen_port,
+    ...(files['promtail/promtail.yaml'] ? { promtail: parseYaml(files['promtail/promtail.yaml']).server.http_listen_port } : {}),
     jaeger: Number(jaegerHealth.slice(jaegerHealth.lastIndexOf(':') + 1)),
   };
 }
 
-describe.each(['dev', 'prod'] as const)('fixture stack %s against the image facts', (name) => {
+/** The dev fixture with Grafana Alloy as its log collector. */
+function devWithAlloy(): Stack {
+  const input = seedInput();
+  input.logs = { ...input.logs, collector: 'alloy', dockerDiscovery: true };
+  return validate(input);
+}
+
+describe.each(['dev', 'prod', 'dev with alloy'] as const)('fixture stack %s against the image facts', (name) => {
   let stack: Stack;
   let rs: RecordedResource[];
   let files: Record<string, string>;
   beforeAll(async () => {
-    stack = loadFixture(name);
+    stack = name === 'dev with alloy' ? devWithAlloy() : loadFixture(name);
     rs = await recordResources(stack);
     files = renderStack(stack);
   });
@@ -71,7 +79,9 @@ describe.each(['dev', 'prod'] as const)('fixture stack %s against the image fact
 
   test("each container runs as its image's user (Promtail: root, as its image, with capabilities dropped)", () => {
     for (const c of enabledComponents(stack)) expect(`${c} ${containerOf(rs, c).inputs.user}`).toBe(`${c} ${IMAGE_FACTS[c].user}`);
-    expect(containerOf(rs, 'promtail').inputs.capabilities).toEqual({ adds: ['DAC_READ_SEARCH'], drops: ['ALL'] });
+    // The log collector (Promtail or Alloy) runs as root: only the capability to read any file.
+    const collector = stack.logs.collector;
+    expect(containerOf(rs, collector).inputs.capabilities).toEqual({ adds: ['DAC_READ_SEARCH'], drops: ['ALL'] });
   });
 
   test('every container has the memory limit its config sets', () => {
@@ -86,6 +96,7 @@ describe.each(['dev', 'prod'] as const)('fixture stack %s against the image fact
   });
 
   test("Promtail's mounts cover every path its rendered config tails, the Docker socket and its positions file", () => {
+    if (!stack.components.promtail.enabled) return;
     const promtail = containerOf(rs, 'promtail');
     const mounts = (promtail.inputs.volumes as any[]).map((v) => v.containerPath as string);
     const covered = (p: string) => mounts.some((m) => p === m || p.startsWith(`${m}/`));
@@ -109,7 +120,7 @@ describe.each(['dev', 'prod'] as const)('fixture stack %s against the image fact
   });
 
   test('each config flag names a file that is uploaded into that container', () => {
-    for (const c of COMPONENT_NAMES) {
+    for (const c of enabledComponents(stack)) {
       const r = containerOf(rs, c);
       const flag = ((r.inputs.command as string[]) ?? []).find((a) => /^--?config(\.file)?=/.test(a));
       const uploads = (r.inputs.uploads as any[]).map((u) => u.file);
