@@ -7,7 +7,7 @@ import { renderStack } from '../src/render';
 import type { Stack, StackInput } from '../src/schema';
 import { LOG_SAMPLES, LogSample } from './fixtures/log-samples';
 import { alloySource, promtailSource, runStages, SourceConfig } from './log-stages';
-import { loadFixture, seedInput, validate } from './helpers';
+import { loadFixture, parseYaml, seedInput, validate } from './helpers';
 
 type Collector = 'promtail' | 'alloy';
 
@@ -97,5 +97,27 @@ describe('label mapping: high-cardinality fields are rejected as labels, with th
     const src = (job: string) => ({ job, hostPath: '/x', format: 'plain' as const });
     expect(() => stackWith([src('a-b'), src('a_b')], 'alloy')).toThrow(/sources\[1\]\.job: "a_b" and "a-b" are both "a_b"/);
     expect(() => stackWith([src('a-b'), src('a_b')], 'promtail')).not.toThrow();
+  });
+});
+
+describe('Loki → Jaeger follows the field mapping', () => {
+  const derived = (stack: Stack) => {
+    const ds = parseYaml(renderStack(stack)['grafana/provisioning/datasources/datasources.yml']).datasources.find((d: any) => d.type === 'loki');
+    return new RegExp(ds.jsonData.derivedFields[0].matcherRegex);
+  };
+  const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+  test('a logfmt source that names its trace id "traceID": the derived field finds it there and in structlog lines', () => {
+    const logfmt = { ...LOG_SAMPLES.logfmt.source, fields: { level: 'level', trace_id: 'traceID' }, labelFields: ['level'], metadataFields: ['trace_id'] };
+    const stack = stackWith([logfmt, LOG_SAMPLES.structlog.source], 'alloy');
+    const re = derived(stack);
+    expect(re.exec(`level=info traceID=${trace} msg=x`)?.[1]).toBe(trace);
+    expect(re.exec(LOG_SAMPLES.structlog.line)?.[1]).toBe(trace);
+    // The trace id reaches structured metadata under the extracted name.
+    expect(runStages(stagesOf(stack, logfmt.job), `level=info traceID=${trace}`).metadata).toEqual({ trace_id: trace });
+  });
+
+  test('failing fixture: with only the seed key, a "traceID=" line is not matched', () => {
+    expect(derived(stackWith([LOG_SAMPLES.seedJson.source], 'promtail')).exec(`level=info traceID=${trace}`)).toBeNull();
   });
 });
