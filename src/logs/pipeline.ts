@@ -73,3 +73,17 @@ export function traceKey(source: LogSourceConfig): string | undefined {
   const where = sourceFields(source)[TRACE_FIELD];
   return where === undefined ? undefined : (where.split('.').pop() ?? where);
 }
+
+/**
+ * Every Loki label some pipeline of the stack sets: `job`, the sources' static labels, their label fields, and
+ * with Docker discovery `container` and `stream`. LogQL stream selectors may use only these.
+ */
+export function producedLabels(stack: { logs: { sources: LogSourceConfig[]; dockerDiscovery: boolean } }): string[] {
+  const names = new Set<string>(['job']);
+  for (const s of stack.logs.sources) {
+    Object.keys(s.labels).forEach((l) => names.add(l));
+    logPipeline(s).labels.forEach((l) => names.add(l));
+  }
+  if (stack.logs.dockerDiscovery) ['container', 'stream'].forEach((l) => names.add(l));
+  return [...names].sort();
+}
