@@ -12,6 +12,7 @@ import * as yaml from 'js-yaml';
 import { buildJsonSchema, Stack } from './schema';
 import { ConfigError, jsonPath, Problem } from './errors';
 import { crossCheck } from './validate';
+import { applyCollector } from './logs/collector';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -55,16 +56,6 @@ export function cachedValidator(schema: object): ValidateFunction {
     // Read-only checkout: no cache, same validator.
   }
   return validate;
-}
-
-/**
- * `logs.collector` picks the log agent: the other one does not run (its `enabled` follows the choice, so every
- * consumer of `components.<name>.enabled` sees one collector).
- */
-function applyCollector(stack: Stack): Stack {
-  const other = stack.logs.collector === 'alloy' ? 'promtail' : 'alloy';
-  stack.components[other].enabled = false;
-  return stack;
 }
 
 /** Validates a config object, applies defaults and runs the cross-reference checks. Throws ConfigError. */

@@ -15,6 +15,7 @@ import { CATALOG } from '../../alert-rules/catalog';
 import { parseDuration } from '../duration';
 import { renderStack } from '../render';
 import type { ComponentName, RouteConfig, Stack, StackInput } from '../schema';
+import { unchosenCollector } from '../logs/collector';
 
 export interface LoopbackPorts {
   prometheus: number;
@@ -49,7 +50,8 @@ export const LOCAL_COMPONENTS: ComponentName[] = ['prometheus', 'alertmanager'];
 /** The components of `stack` that a local run leaves out, each with the reason. */
 export function notStarted(stack: Stack): Array<{ component: ComponentName; reason: string }> {
   return (Object.keys(stack.components) as ComponentName[])
-    .filter((c) => !LOCAL_COMPONENTS.includes(c))
+    // The log collector the stack did not choose is not part of it at all.
+    .filter((c) => !LOCAL_COMPONENTS.includes(c) && c !== unchosenCollector(stack))
     .map((component) => ({
       component,
       reason: stack.components[component].enabled
