@@ -74,8 +74,19 @@ export const performance: DashboardDefinition = {
                   { unit: 'percentunit', min: 0, max: 1 },
                 ),
                 upStatPanel('Redis up', `${metric('redis', 'redis_up')}{${J}}`, '{{job}}', { width: 4, height: 8 }),
-                timeseriesPanel('Redis memory', [promql(`${metric('redis', 'redis_memory_used_bytes')}{${J}}`, '{{job}}')], { unit: 'bytes', width: 10 }),
+                timeseriesPanel(
+                  'Redis memory',
+                  [
+                    promql(`${metric('redis', 'redis_memory_used_bytes')}{${J}}`, '{{job}} used'),
+                    promql(`${metric('redis', 'redis_memory_max_bytes')}{${J}} > 0`, '{{job}} maxmemory'),
+                  ],
+                  { unit: 'bytes', width: 10 },
+                ),
                 timeseriesPanel('Redis clients', [promql(`${metric('redis', 'redis_connected_clients')}{${J}}`, '{{job}}')], { unit: 'short', width: 10 }),
+                timeseriesPanel('Redis evictions', [promql(sumRate(`${metric('redis', 'redis_evicted_keys_total')}{${J}}`, ['job']), '{{job}}')], {
+                  unit: 'ops', min: 0, width: 12, description: 'Keys evicted per second because Redis reached maxmemory.',
+                }),
+                timeseriesPanel('Redis keys', [promql(`sum by (job, db) (${metric('redis', 'redis_db_keys')}{${J}})`, '{{job}} {{db}}')], { unit: 'short', min: 0, width: 12 }),
               ]
             : []),
         ],
@@ -97,9 +108,14 @@ export const performance: DashboardDefinition = {
           ...(has('postgres')
             ? [
                 upStatPanel('PostgreSQL up', `${metric('postgres', 'pg_up')}{${J}}`, '{{job}}', { width: 4, height: 8 }),
-                timeseriesPanel('PostgreSQL backends', [promql(`sum by (job, datname) (${metric('postgres', 'pg_stat_database_numbackends')}{${J}})`, '{{job}} {{datname}}')], {
-                  unit: 'short', min: 0, width: 10,
-                }),
+                timeseriesPanel(
+                  'PostgreSQL connections',
+                  [
+                    promql(`sum by (job, datname) (${metric('postgres', 'pg_stat_database_numbackends')}{${J}})`, '{{job}} {{datname}}'),
+                    promql(`${metric('postgres', 'pg_settings_max_connections')}{${J}}`, '{{job}} max_connections'),
+                  ],
+                  { unit: 'short', min: 0, width: 10, description: 'Backends per database against the server\'s max_connections.' },
+                ),
                 timeseriesPanel(
                   'PostgreSQL transactions',
                   [
@@ -108,6 +124,9 @@ export const performance: DashboardDefinition = {
                   ],
                   { unit: 'ops', width: 10 },
                 ),
+                timeseriesPanel('PostgreSQL database size', [promql(`${metric('postgres', 'pg_database_size_bytes')}{${J}}`, '{{job}} {{datname}}')], {
+                  unit: 'bytes', min: 0, width: 24,
+                }),
               ]
             : []),
         ],

@@ -83,6 +83,10 @@ export const METRIC_FAMILIES = {
     redis_keyspace_hits_total: counter('Successful key lookups'),
     redis_keyspace_misses_total: counter('Failed key lookups'),
     redis_commands_processed_total: counter('Commands processed'),
+    // Dashboard panels (exporter/exporter.go v1.88.0: maxmemory, evicted_keys, db_keys by db).
+    redis_memory_max_bytes: gauge('maxmemory setting in bytes (0: no limit)'),
+    redis_evicted_keys_total: counter('Keys evicted because of maxmemory'),
+    redis_db_keys: gauge('Keys per database', 'db'),
   },
   /** prometheus-community/postgres_exporter. */
   postgres: {
@@ -91,6 +95,8 @@ export const METRIC_FAMILIES = {
     pg_stat_database_xact_commit: counter('Committed transactions', 'datname'),
     pg_stat_database_xact_rollback: counter('Rolled back transactions', 'datname'),
     pg_database_size_bytes: gauge('Database size in bytes', 'datname'),
+    // collector/pg_setting.go v0.20.1: every numeric server setting as pg_settings_<name>.
+    pg_settings_max_connections: gauge('The server\'s max_connections setting'),
   },
 } as const satisfies Record<string, Record<string, MetricDef>>;
 

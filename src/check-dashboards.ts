@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { parser as logqlParser } from '@grafana/lezer-logql';
 import type { ConfigPanelConfig, Stack } from './schema';
-import type { CheckResult, ExtraCheck } from './check';
+import type { CheckResult, ExtraCheck } from './check-result';
 import { DATASOURCE_UIDS, DatasourceName } from './datasources';
 import { parsePromQL, pinnedJobs } from './promql';
 import { familyOf, providedSeries } from './metrics';

@@ -10,17 +10,11 @@ import * as path from 'node:path';
 import type { RouteConfig, Stack } from './schema';
 import { parseMatcher } from './promql';
 import { dashboardChecks } from './check-dashboards';
+import type { CheckResult, ExtraCheck } from './check-result';
+import { registryChecks } from './checks/run';
 
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  /** Tool output or explanation, shown on failure (and for notes on success). */
-  detail?: string;
-}
-
-/** Further checks over the synth output (e.g. dashboards) plug in here. */
-export type ExtraCheck = (stack: Stack, filesDir: string) => CheckResult[] | Promise<CheckResult[]>;
-export const extraChecks: ExtraCheck[] = [dashboardChecks];
+export type { CheckResult, ExtraCheck } from './check-result';
+export const extraChecks: ExtraCheck[] = [dashboardChecks, registryChecks];
 
 interface Tool {
   name: 'promtool' | 'amtool';
@@ -71,7 +65,7 @@ function run(tool: Tool, args: string[], cwd: string): Promise<{ ok: boolean; ou
 }
 
 /** Runs every check against `<filesDir>` (synth's `files/`); the tool runs overlap, the report keeps this order. */
-export async function runChecks(stack: Stack, filesDir: string): Promise<CheckResult[]> {
+export async function runChecks(stack: Stack, filesDir: string, source = `stack "${stack.name}"`): Promise<CheckResult[]> {
   const promtool = findTool('promtool');
   const amtool = findTool('amtool');
   const missing = [promtool, amtool]
@@ -80,7 +74,7 @@ export async function runChecks(stack: Stack, filesDir: string): Promise<CheckRe
   const [prom, am, extras] = await Promise.all([
     promtoolChecks(promtool, path.join(filesDir, 'prometheus')),
     amtoolChecks(stack, amtool, path.join(filesDir, 'alertmanager', 'alertmanager.yml')),
-    Promise.all(extraChecks.map(async (extra) => extra(stack, filesDir))),
+    Promise.all(extraChecks.map(async (extra) => extra(stack, filesDir, source))),
   ]);
   return [...missing, ...prom, ...am, ...extras.flat()];
 }
@@ -254,6 +248,7 @@ export function formatReport(results: CheckResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}`);
+    if (r.ok && r.notes?.length) lines.push(...r.notes.map((l) => `        ${l}`));
     const showDetail = !r.ok || r.detail?.startsWith('note:') || r.detail?.includes('\nnote:');
     if (showDetail && r.detail) {
       const detail = r.ok ? r.detail.split('\n').filter((l) => l.startsWith('note:')).join('\n') : r.detail;

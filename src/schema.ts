@@ -109,6 +109,49 @@ export const DEFAULT_VERSIONS = {
   alloy: 'v1.18.1',
 } as const;
 
+// ---------------------------------------------------------------------------------------------------------------
+// Exporters: containers beside the components, off unless enabled (src/exporters.ts, src/pulumi/exporters.ts).
+// Prometheus scrapes them through `scrapeTargets` (e.g. job "redis" at "redis-exporter:9121"), checked in validate.ts.
+
+/**
+ * Pinned default exporter versions (tags read upstream at these releases). The Redis exporter's alpine variant is
+ * the one with a wget for its healthcheck (its scratch image has no tool at all).
+ */
+export const EXPORTER_VERSIONS = {
+  redisExporter: 'v1.88.0-alpine',
+  postgresExporter: 'v0.20.1',
+  nodeExporter: 'v1.12.1',
+  cadvisor: 'v0.60.5',
+} as const;
+export type ExporterName = keyof typeof EXPORTER_VERSIONS;
+export const EXPORTER_NAMES = Object.keys(EXPORTER_VERSIONS) as ExporterName[];
+
+const exporter = (name: ExporterName, port: number, memory: string) =>
+  component(EXPORTER_VERSIONS[name], port, memory).extend({ enabled: z.boolean().default(false) });
+
+const EXPORTER_COMPONENTS = {
+  /** oliver006/redis_exporter watching one Redis; `password` is read from a file, never from the config. */
+  redisExporter: exporter('redisExporter', 9121, '64m')
+    .extend({
+      /** The Redis to watch, without credentials (Redis on the Docker host: host.docker.internal). */
+      // Checked in src/exporters.ts (not by a pattern here, whose message would echo a pasted password).
+      address: z
+        .string()
+        .default('redis://host.docker.internal:6379')
+        .meta({ expected: 'a Redis address "redis://host:port" (or rediss://) without credentials' }),
+      password: SecretRef.optional(),
+    })
+    .prefault({}),
+  /** prometheus-community/postgres_exporter; the DSN (postgresql://user:password@host:port/db?…) is a secret. */
+  postgresExporter: exporter('postgresExporter', 9187, '128m')
+    .extend({ dsn: SecretRef.default({ secret: 'postgresDsn' }) })
+    .prefault({}),
+  /** Host metrics (CPU, memory, disks, network) from the host's root filesystem, mounted read-only. */
+  nodeExporter: exporter('nodeExporter', 9100, '128m').prefault({}),
+  /** Per-container metrics; needs read-only host mounts (src/exporters.ts CADVISOR_MOUNTS). */
+  cadvisor: exporter('cadvisor', 8080, '256m').prefault({}),
+};
+
 const Components = z.strictObject({
   prometheus: component(DEFAULT_VERSIONS.prometheus, 9090, '2g').extend(withExternalUrl).prefault({}),
   alertmanager: component(DEFAULT_VERSIONS.alertmanager, 9093, '256m').extend(withExternalUrl).prefault({}),
@@ -149,6 +192,7 @@ const Components = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  ...EXPORTER_COMPONENTS,
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -388,6 +432,15 @@ const RuleGroupSettings = z.strictObject({
 const Alerts = z.strictObject({
   /** Include the seed catalog (rule sets chosen per scrape target, plus stack self-monitoring). */
   catalog: z.boolean().default(true),
+  /**
+   * The `runbook_url` of every alert that sets no `runbookUrl` of its own: a URL in which `{alert}` stands for the
+   * alert name, e.g. "https://runbooks.example.com/alerts/{alert}" (check's `alerts/runbook-url` wants one on every alert).
+   */
+  runbookUrlPattern: z
+    .string()
+    .regex(/^https?:\/\/[^\s?#@]+\{alert\}[^\s?#@]*$/)
+    .optional()
+    .meta({ expected: 'an http(s) URL containing {alert}, without credentials, query or fragment, e.g. "https://runbooks.example.com/alerts/{alert}"' }),
   overrides: z.record(AlertName, AlertOverride).default({}),
   custom: z.array(AlertSpec).default([]),
   /** Per rule group settings, by group name: a catalog rule set (http, ai, …, stack) or "custom". */
@@ -639,6 +692,34 @@ const Dashboards = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Checks (npm run check): reasoned exclusions
+
+/** Silences one named check of `npm run check` (`npm run check -- --list`), for one alert or panel or for all. */
+const CheckExclusion = z.strictObject({
+  /** A check id such as "rules/rate-range" (validate.ts rejects an unknown one, and the config checks). */
+  check: z
+    .string()
+    .regex(/^[a-z]+\/[a-z0-9-]+$/)
+    .meta({ expected: 'a check id such as "rules/rate-range" (npm run check -- --list)' }),
+  /** Only findings about this alert or recording rule. */
+  alert: z.string().min(1).optional(),
+  /** Only findings about this dashboard (uid). */
+  dashboard: z.string().min(1).optional(),
+  /** Only findings about this panel (title). */
+  panel: z.string().min(1).optional(),
+  /** Why the finding is acceptable here; required, so nothing is silenced without one. */
+  reason: z
+    .string()
+    .min(10)
+    .regex(/\S/)
+    .meta({ expected: 'a reason of at least 10 characters saying why the check does not apply' }),
+});
+
+const Checks = z.strictObject({
+  exclude: z.array(CheckExclusion).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // The stack
 
 export const StackSchema = z.strictObject({
@@ -657,6 +738,8 @@ export const StackSchema = z.strictObject({
   logs: Logs.prefault({}),
   grafana: Grafana.prefault({}),
   dashboards: Dashboards.prefault({}),
+  /** Settings of `npm run check`'s named checks: reasoned exclusions. */
+  checks: Checks.prefault({}),
 });
 
 /** What a user writes (fields with defaults are optional). */
@@ -674,7 +757,9 @@ export type SecretRefValue = z.output<typeof SecretRef>;
 export type RuleSetName = (typeof RULE_SET_NAMES)[number];
 export type FamilyMappingConfig = z.output<typeof FamilyMapping>;
 export type MetricFamilyConfig = z.output<typeof MetricFamily>;
-export type ComponentName = keyof Stack['components'];
+/** The stack's own components (the exporters are `ExporterName`s). */
+export type ComponentName = Exclude<keyof Stack['components'], ExporterName>;
+export type CheckExclusionConfig = Stack['checks']['exclude'][number];
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'alloy'];
 export type LogSourceConfig = Stack['logs']['sources'][number];
 export type LogFormat = (typeof LOG_FORMATS)[number];

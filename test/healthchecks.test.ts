@@ -10,7 +10,8 @@ import { memoryMiB } from '../src/containers';
 import { renderStack } from '../src/render';
 import { recordResources, RecordedResource } from '../src/resources';
 import { COMPONENT_NAMES, ComponentName, DEFAULT_VERSIONS, Stack } from '../src/schema';
-import { IMAGE_FACTS, ImageFacts } from './fixtures/image-facts';
+import { IMAGE_FACTS } from './fixtures/image-facts';
+import { healthcheckProblems } from './healthcheck-facts';
 import { loadFixture, parseYaml, seedInput, validate } from './helpers';
 import { enabledComponents } from '../src/jobs';
 
@@ -18,22 +19,6 @@ const CONTAINER = 'docker:index/container:Container';
 const label = (r: RecordedResource, key: string) => ((r.inputs.labels as any[]) ?? []).find((l) => l.label === key)?.value;
 const containerOf = (rs: RecordedResource[], c: ComponentName) =>
   rs.find((r) => r.type === CONTAINER && label(r, 'monitoring-stack.component') === c)!;
-
-/** What is wrong with a Docker healthcheck (`tests` argv) for an image with these facts. */
-export function healthcheckProblems(tests: string[], facts: ImageFacts): string[] {
-  const [kind, exe, ...args] = tests;
-  const out: string[] = [];
-  if (kind !== 'CMD') out.push(`"${kind}" runs through a shell; use CMD with a tool the image has`);
-  if (!facts.tools.includes(exe)) out.push(`${exe} is not in ${facts.image}:${facts.version} (it has ${facts.tools.join(', ')})`);
-  const { port, path } = facts.health;
-  const asked =
-    facts.selfHealth && JSON.stringify([exe, ...args]) === JSON.stringify(facts.selfHealth)
-      ? true
-      : args.some((a) => a.includes(`http://127.0.0.1:${port}${path}`)) ||
-        args.some((a) => a.includes(`/dev/tcp/127.0.0.1/${port}`) && a.includes(`GET ${path} `));
-  if (!asked) out.push(`does not ask ${path} on port ${port}, the endpoint ${facts.image} serves`);
-  return out;
-}
 
 /** The port each component's rendered config makes it listen on, where the config sets it. */
 function configuredPorts(files: Record<string, string>): Partial<Record<ComponentName, number>> {

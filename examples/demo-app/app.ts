@@ -87,11 +87,15 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     if (!down('redis')) {
       gauge('redis', 'redis_connected_clients').set(3 + (wsOpen % 5));
       gauge('redis', 'redis_memory_used_bytes').set(2_000_000 + Math.round(Math.random() * 100_000));
+      gauge('redis', 'redis_memory_max_bytes').set(64_000_000);
+      gauge('redis', 'redis_db_keys').labels({ db: 'db0' }).set(1_000 + (wsOpen % 50));
+      counter('redis', 'redis_evicted_keys_total').inc(0);
     }
     if (!down('postgres')) {
       const db = { datname: 'chat' };
       if (pool !== undefined) gauge('postgres', 'pg_stat_database_numbackends').labels(db).set(pool);
       gauge('postgres', 'pg_database_size_bytes').labels(db).set(pgSize);
+      gauge('postgres', 'pg_settings_max_connections').set(100);
     }
   }
 

@@ -192,9 +192,13 @@ export function ruleUses(filesDir: string): { uses: Use[]; recorded: Set<string>
   for (const f of files) {
     const doc = (yaml.load(fs.readFileSync(path.join(dir, f), 'utf8')) ?? {}) as RuleFile;
     for (const group of doc.groups ?? []) {
+      const earlier = new Map<string, string>();
       for (const rule of group.rules ?? []) {
         if (rule.record) recorded.add(rule.record);
-        const usage = typeof rule.expr === 'string' ? analyzeExpr(rule.expr) : undefined;
+        // An alert reading a series its group records is judged on the recorded expression (src/render/recording.ts).
+        const expr = typeof rule.expr === 'string' ? (rule.alert ? inlineRecorded(rule.expr, earlier) : rule.expr) : undefined;
+        if (rule.record && typeof rule.expr === 'string') earlier.set(rule.record, rule.expr);
+        const usage = expr !== undefined ? analyzeExpr(expr) : undefined;
         if (!usage) continue;
         const what = rule.alert ? `alert "${rule.alert}"${rule.labels?.severity ? ` (${rule.labels.severity})` : ''}` : `recording rule "${rule.record}"`;
         const printedLabels = Object.entries(rule.annotations ?? {}).flatMap(([k, v]) => refs(v, LABEL_REFS).map((label) => ({ label, in: `annotation ${k}` })));
@@ -203,6 +207,16 @@ export function ruleUses(filesDir: string): { uses: Use[]; recorded: Set<string>
     }
   }
   return { uses, recorded };
+}
+
+/** `expr` with every whole-name use of a recorded series replaced by its recording expression, in parentheses. */
+function inlineRecorded(expr: string, records: Map<string, string>): string {
+  let out = expr;
+  for (const [name, recordedExpr] of records) {
+    const re = new RegExp(`(?<![A-Za-z0-9_:])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_:])`, 'g');
+    out = out.replace(re, () => `(${recordedExpr})`);
+  }
+  return out;
 }
 
 type Json = Record<string, unknown>;

@@ -15,6 +15,7 @@ import { CATALOG } from '../../alert-rules/catalog';
 import { parseDuration } from '../duration';
 import { renderStack } from '../render';
 import type { ComponentName, RouteConfig, Stack, StackInput } from '../schema';
+import { COMPONENT_NAMES } from '../schema';
 import { unchosenCollector } from '../logs/collector';
 
 export interface LoopbackPorts {
@@ -50,13 +51,16 @@ export const LOCAL_COMPONENTS: ComponentName[] = ['prometheus', 'alertmanager'];
 /** The components of `stack` that a local run leaves out, each with the reason. */
 export function notStarted(stack: Stack): Array<{ component: ComponentName; reason: string }> {
   return (Object.keys(stack.components) as ComponentName[])
+    // Exporters (src/exporters.ts) are listed only when enabled: the demo app stands in for the Redis/PostgreSQL ones.
     // The log collector the stack did not choose is not part of it at all.
-    .filter((c) => !LOCAL_COMPONENTS.includes(c) && c !== unchosenCollector(stack))
+    .filter((c) => !LOCAL_COMPONENTS.includes(c) && (COMPONENT_NAMES.includes(c) || stack.components[c].enabled) && c !== unchosenCollector(stack))
     .map((component) => ({
       component,
-      reason: stack.components[component].enabled
-        ? 'no local binary (no Debian package); it runs as a container with `npm run up`'
-        : 'disabled in the stack',
+      reason: !stack.components[component].enabled
+        ? 'disabled in the stack'
+        : COMPONENT_NAMES.includes(component)
+          ? 'no local binary (no Debian package); it runs as a container with `npm run up`'
+          : 'an exporter: it runs as a container with `npm run up` (the demo app simulates the Redis and PostgreSQL ones)',
     }));
 }
 
