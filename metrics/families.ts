@@ -163,4 +163,5 @@ export const COMPONENT_METRICS = {
     promtail_dropped_entries_total: counter('Log entries dropped after retries', 'host', 'reason'),
   },
   jaeger: {},
+  alloy: {},
 } as const satisfies Record<string, Record<string, MetricDef>>;

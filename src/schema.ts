@@ -105,6 +105,8 @@ export const DEFAULT_VERSIONS = {
   loki: '3.7.2',
   promtail: '3.6.10',
   jaeger: '2.11.0',
+  /** Grafana Alloy, Promtail's successor (`logs.collector: 'alloy'`). */
+  alloy: 'v1.18.1',
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -156,6 +158,10 @@ const Components = z.strictObject({
   grafana: component(DEFAULT_VERSIONS.grafana, 3001, '512m').extend(withExternalUrl).prefault({}),
   loki: component(DEFAULT_VERSIONS.loki, 3100, '1g').prefault({}),
   promtail: component(DEFAULT_VERSIONS.promtail, 9080, '256m')
+    .extend({ publish: z.boolean().default(false) })
+    .prefault({}),
+  /** Runs only when `logs.collector` is 'alloy' (Promtail only when it is 'promtail'). */
+  alloy: component(DEFAULT_VERSIONS.alloy, 12345, '256m')
     .extend({ publish: z.boolean().default(false) })
     .prefault({}),
   jaeger: component(DEFAULT_VERSIONS.jaeger, 16686, '1g')
@@ -582,6 +588,12 @@ const Alertmanager = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // Logs (Promtail → Loki)
 
+export const LOG_FORMATS = ['json', 'structlog', 'logfmt', 'plain'] as const;
+const LogFieldName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+  .meta({ expected: 'a field name matching [a-zA-Z_][a-zA-Z0-9_]* (it may become a label name)' });
+
 const LogSource = z.strictObject({
   /** Loki `job` label, e.g. "backend_logs". */
   job: Identifier,
@@ -589,15 +601,28 @@ const LogSource = z.strictObject({
   hostPath: z.string().regex(/^\//).meta({ expected: 'an absolute host path' }),
   /** Glob of files under `hostPath`. */
   include: z.string().default('*.log'),
-  /** `json` parses the seed JSON log format; `plain` ships lines as they are. */
-  format: z.enum(['json', 'plain']).default('json'),
+  /**
+   * How lines are parsed: `json` (the seed format by default), `structlog` (JSON with `event`, top-level keys),
+   * `logfmt`, or `plain` (shipped as is, or split by `regex`). Defaults per format: promtail/pipeline.ts.
+   */
+  format: z.enum(LOG_FORMATS).default('json'),
+  /** Extracted field → where it is in the line (JMESPath for json/structlog, the key for logfmt). */
+  fields: z.record(LogFieldName, z.string().min(1)).optional(),
+  /** `plain` only: an RE2 regular expression whose named groups `(?P<name>…)` are the extracted fields. */
+  regex: z.string().min(1).optional(),
+  /** Extracted fields that become Loki labels: low-cardinality only (level, logger, service…). */
+  labelFields: z.array(LogFieldName).optional(),
+  /** Extracted fields attached as structured metadata (request_id, user_id, trace_id…): searchable, no new streams. */
+  metadataFields: z.array(LogFieldName).optional(),
   labels: Labels.default({}),
 });
 
 const Logs = z.strictObject({
   retention: Duration.default('168h'),
   sources: z.array(LogSource).default([]),
-  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into Promtail). */
+  /** The agent that ships the logs: Promtail (end-of-life 2026-03-02) or Grafana Alloy, its successor. */
+  collector: z.enum(['promtail', 'alloy']).default('promtail'),
+  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into the collector). */
   dockerDiscovery: z.boolean().default(false),
 });
 
@@ -808,7 +833,9 @@ export type MetricFamilyConfig = z.output<typeof MetricFamily>;
 /** The stack's own components (the exporters are `ExporterName`s). */
 export type ComponentName = Exclude<keyof Stack['components'], ExporterName>;
 export type CheckExclusionConfig = Stack['checks']['exclude'][number];
-export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'];
+export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'alloy'];
+export type LogSourceConfig = Stack['logs']['sources'][number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Typed identity for `stacks/<name>.ts`: gives completion and compile-time checks. */
 export function defineStack(config: StackInput): StackInput {

@@ -13,6 +13,8 @@ import { alertmanagerConfig } from './alertmanager';
 import { NOTIFICATION_TEMPLATES_FILE, notificationTemplates } from './notification-templates';
 import { lokiConfig } from './loki';
 import { promtailConfig } from './promtail';
+import { alloyConfig } from './alloy';
+import { ALLOY_CONFIG_FILE } from '../containers';
 import { jaegerConfig } from './jaeger';
 import { datasourcesFile, grafanaIni } from './grafana';
 import { renderDashboards } from './dashboards';
@@ -56,6 +58,7 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   // Loki, Promtail, Jaeger, Grafana: file names are the paths their containers read (see src/containers.ts).
   if (stack.components.loki.enabled) files['loki/loki.yaml'] = toYaml(lokiConfig(stack, addressOf), header);
   if (stack.components.promtail.enabled) files['promtail/promtail.yaml'] = toYaml(promtailConfig(stack, addressOf), header);
+  if (stack.components.alloy.enabled) files[`alloy/${ALLOY_CONFIG_FILE}`] = alloyConfig(stack, header, addressOf);
   if (stack.components.jaeger.enabled) files['jaeger/config.yaml'] = toYaml(jaegerConfig(stack), header);
   if (stack.components.grafana.enabled) {
     files['grafana/grafana.ini'] = grafanaIni(stack, header);
