@@ -12,9 +12,10 @@ import { parseMatcher } from './promql';
 import { dashboardChecks } from './check-dashboards';
 import type { CheckResult, ExtraCheck } from './check-result';
 import { registryChecks } from './checks/run';
+import { kubernetesChecks } from './checks/kubernetes';
 
 export type { CheckResult, ExtraCheck } from './check-result';
-export const extraChecks: ExtraCheck[] = [dashboardChecks, registryChecks];
+export const extraChecks: ExtraCheck[] = [dashboardChecks, registryChecks, kubernetesChecks];
 
 interface Tool {
   name: 'promtool' | 'amtool';
@@ -22,7 +23,7 @@ interface Tool {
   hint: string;
 }
 
-function findTool(name: Tool['name']): Tool {
+export function findTool(name: Tool['name']): Tool {
   const env = process.env[name.toUpperCase()];
   const hint =
     name === 'promtool'

@@ -1,0 +1,26 @@
+/**
+ * The checks of a kubernetes stack's manifests (synth's `manifests/`, beside `files/`): schemas, promtool on the
+ * PrometheusRule groups, selector consistency. A Docker stack has no manifests and gets none of these.
+ */
+import type { CheckResult, ExtraCheck } from '../../check-result';
+import { kubernetesTarget } from '../../render/kubernetes/objects';
+import { prometheusSelectors } from '../../render/kubernetes/selectors';
+import { manifestsDirOf, readManifests } from './manifests';
+import { schemaCheck } from './schema';
+import { promtoolRulesCheck } from './promtool';
+import { selectorCheck } from './selectors';
+
+export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
+  if (stack.target.kind !== 'kubernetes') return [];
+  const manifests = readManifests(manifestsDirOf(filesDir));
+  if (manifests.length === 0) return [{ name: 'kubernetes manifests', ok: false, detail: `no manifests in ${manifestsDirOf(filesDir)}` }];
+  // Loaded when run: src/check.ts lists this check, so a static import would be a cycle.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { findTool } = require('../../check') as typeof import('../../check');
+  const results: CheckResult[] = [
+    await schemaCheck(manifests),
+    ...(await promtoolRulesCheck(manifests, findTool('promtool').path)),
+    selectorCheck(kubernetesTarget(stack), prometheusSelectors(stack), manifests),
+  ];
+  return results;
+};
