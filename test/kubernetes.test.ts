@@ -184,3 +184,20 @@ describe('checks', () => {
     expect(result.detail).toContain(`PrometheusRule "${rule.object.metadata.name}"`);
   });
 });
+
+describe('synth output ownership', () => {
+  test('manifests/ is owned like files/: a manifest whose group went disappears, a foreign file stays', () => {
+    const out = path.join(tmpDir('ms-k8s-own-'), 'out');
+    const stack = kubeStack();
+    const first = synthesize(stack);
+    writeTree(out, first);
+    fs.writeFileSync(path.join(out, 'manifests', 'mine.yaml'), 'kind: Mine\n');
+    const [gone] = Object.keys(first).filter((f) => f.startsWith('manifests/prometheusrule-'));
+    const second = Object.fromEntries(Object.entries(first).filter(([f]) => f !== gone));
+    writeTree(out, second);
+    expect(fs.existsSync(path.join(out, gone))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'manifests', 'mine.yaml'), 'utf8')).toBe('kind: Mine\n');
+    const listed = JSON.parse(fs.readFileSync(path.join(out, '.monitoring-stack-synth.json'), 'utf8')).files;
+    expect(listed).toEqual(Object.keys(second).sort());
+  });
+});
