@@ -6,17 +6,17 @@ import { metric, jobsWithFamily } from '../src/metrics';
 import {
   buildDashboard,
   DashboardDefinition,
-  jobVariable,
   latencyQueries,
   promql,
   Section,
   statPanel,
   sumRate,
+  targetVariables,
   timeseriesPanel,
   upStatPanel,
 } from './lib';
 
-const J = 'job=~"$job"';
+const J = 'job=~"$job",instance=~"$instance"';
 
 export const overview: DashboardDefinition = {
   uid: 'stack-overview',
@@ -85,6 +85,7 @@ export const overview: DashboardDefinition = {
               timeseriesPanel('Active users', [promql(`sum by (job) (${metric('http', 'active_users')}{${J}})`, '{{job}}')], {
                 unit: 'short',
                 min: 0,
+                description: 'Users currently active per job (the active_users gauge).',
               }),
             ]
           : [],
@@ -118,7 +119,7 @@ export const overview: DashboardDefinition = {
       title: this.title,
       description: `Status, traffic, errors, latency and users of the ${stack.name} stack's targets.`,
       tags: ['overview'],
-      variables: [jobVariable(targets)],
+      variables: targetVariables(targets),
       sections,
     });
   },

@@ -75,6 +75,17 @@ export const METRIC_FAMILIES = {
     system_memory_usage: gauge('Memory usage in percent (0-100)'),
     system_disk_usage: gauge('Disk usage in percent (0-100)'),
   },
+  /**
+   * Seed 000, "Dashboard / Użytkownicy": active users, new registrations, logins, conversions, retention. The seed
+   * names no metrics for them; these are the logical names (active users stay `http.active_users`, as seeds 003/004
+   * export them). Retention is the app's own cohort computation, exported as a ratio per period.
+   */
+  users: {
+    user_registrations_total: counter('New user registrations'),
+    user_logins_total: withValues(counter('Login attempts by outcome (status="success"|"failure")', 'status'), { status: ['success', 'failure'] }),
+    user_conversions_total: counter('Users converting to a paid plan (or the app\'s goal), by source of the conversion', 'source'),
+    user_retention_ratio: gauge('Share of a cohort active again after `period` (0-1)', 'period'),
+  },
   /** oliver006/redis_exporter. */
   redis: {
     redis_up: gauge('1 when the exporter reaches Redis'),
@@ -113,6 +124,7 @@ export const FAMILY_KEY_METRICS: { [F in keyof typeof METRIC_FAMILIES]: keyof (t
   cache: 'cache_hits_total',
   websocket: 'websocket_connections_active',
   system: 'system_cpu_usage',
+  users: 'user_registrations_total',
   redis: 'redis_up',
   postgres: 'pg_up',
 };
@@ -151,4 +163,5 @@ export const COMPONENT_METRICS = {
     promtail_dropped_entries_total: counter('Log entries dropped after retries', 'host', 'reason'),
   },
   jaeger: {},
+  alloy: {},
 } as const satisfies Record<string, Record<string, MetricDef>>;

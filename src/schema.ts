@@ -105,6 +105,8 @@ export const DEFAULT_VERSIONS = {
   loki: '3.7.2',
   promtail: '3.6.10',
   jaeger: '2.11.0',
+  /** Grafana Alloy, Promtail's successor (`logs.collector: 'alloy'`). */
+  alloy: 'v1.18.1',
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -156,6 +158,10 @@ const Components = z.strictObject({
   grafana: component(DEFAULT_VERSIONS.grafana, 3001, '512m').extend(withExternalUrl).prefault({}),
   loki: component(DEFAULT_VERSIONS.loki, 3100, '1g').prefault({}),
   promtail: component(DEFAULT_VERSIONS.promtail, 9080, '256m')
+    .extend({ publish: z.boolean().default(false) })
+    .prefault({}),
+  /** Runs only when `logs.collector` is 'alloy' (Promtail only when it is 'promtail'). */
+  alloy: component(DEFAULT_VERSIONS.alloy, 12345, '256m')
     .extend({ publish: z.boolean().default(false) })
     .prefault({}),
   jaeger: component(DEFAULT_VERSIONS.jaeger, 16686, '1g')
@@ -582,6 +588,12 @@ const Alertmanager = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // Logs (Promtail → Loki)
 
+export const LOG_FORMATS = ['json', 'structlog', 'logfmt', 'plain'] as const;
+const LogFieldName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+  .meta({ expected: 'a field name matching [a-zA-Z_][a-zA-Z0-9_]* (it may become a label name)' });
+
 const LogSource = z.strictObject({
   /** Loki `job` label, e.g. "backend_logs". */
   job: Identifier,
@@ -589,15 +601,28 @@ const LogSource = z.strictObject({
   hostPath: z.string().regex(/^\//).meta({ expected: 'an absolute host path' }),
   /** Glob of files under `hostPath`. */
   include: z.string().default('*.log'),
-  /** `json` parses the seed JSON log format; `plain` ships lines as they are. */
-  format: z.enum(['json', 'plain']).default('json'),
+  /**
+   * How lines are parsed: `json` (the seed format by default), `structlog` (JSON with `event`, top-level keys),
+   * `logfmt`, or `plain` (shipped as is, or split by `regex`). Defaults per format: promtail/pipeline.ts.
+   */
+  format: z.enum(LOG_FORMATS).default('json'),
+  /** Extracted field → where it is in the line (JMESPath for json/structlog, the key for logfmt). */
+  fields: z.record(LogFieldName, z.string().min(1)).optional(),
+  /** `plain` only: an RE2 regular expression whose named groups `(?P<name>…)` are the extracted fields. */
+  regex: z.string().min(1).optional(),
+  /** Extracted fields that become Loki labels: low-cardinality only (level, logger, service…). */
+  labelFields: z.array(LogFieldName).optional(),
+  /** Extracted fields attached as structured metadata (request_id, user_id, trace_id…): searchable, no new streams. */
+  metadataFields: z.array(LogFieldName).optional(),
   labels: Labels.default({}),
 });
 
 const Logs = z.strictObject({
   retention: Duration.default('168h'),
   sources: z.array(LogSource).default([]),
-  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into Promtail). */
+  /** The agent that ships the logs: Promtail (end-of-life 2026-03-02) or Grafana Alloy, its successor. */
+  collector: z.enum(['promtail', 'alloy']).default('promtail'),
+  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into the collector). */
   dockerDiscovery: z.boolean().default(false),
 });
 
@@ -664,6 +689,75 @@ const Dashboards = z.strictObject({
   include: z.array(z.string().min(1)).optional(),
   /** Dashboards written in config. */
   custom: z.array(ConfigDashboard).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// SLOs (service level objectives): multi-window, multi-burn-rate alerts (src/render/slo.ts). Field names follow
+// OpenSLO v1 where it has one: name (metadata.name), description, service, target (objectives[].target), window
+// (timeWindow[].duration, rolling), indicator.errors/good/total (ratioMetric.bad/good/total).
+
+/** A PromQL series selector of a counter, e.g. `http_requests_total{job="backend",status=~"5.."}`. */
+const CounterSelector = z
+  .string()
+  .min(1)
+  .meta({ expected: 'a PromQL series selector of a counter, e.g. http_requests_total{job="backend"}' });
+
+/** Events counted by two counters: `total`, and either the failed ones (`errors`) or the good ones (`good`). */
+const RatioIndicator = z
+  .strictObject({
+    errors: CounterSelector.optional(),
+    good: CounterSelector.optional(),
+    total: CounterSelector,
+  })
+  .meta({ expected: 'a ratio indicator { errors (or good), total } of counter selectors' });
+
+/** Requests slower than `threshold` seconds (the histogram's `le` bucket holding the good ones) are errors. */
+const LatencyIndicator = z
+  .strictObject({
+    latency: z.strictObject({
+      /** Histogram base name (without `_bucket`). */
+      histogram: MetricName,
+      /** Matchers narrowing its series, e.g. `job="backend"`. */
+      matchers: MatcherList.optional(),
+      /** Seconds: an upper bound (`le`) of one of the histogram's buckets. */
+      threshold: z.number().gt(0),
+    }),
+  })
+  .meta({ expected: 'a latency indicator { latency: { histogram, matchers, threshold } }' });
+
+/** One alert of an SLO (page or ticket). */
+const sloAlert = (severity: z.infer<typeof Severity>) =>
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    severity: Severity.default(severity),
+    labels: Labels.default({}),
+    /** Further annotations, or replacements of `summary` and `description` (templates; `$value` is not offered). */
+    annotations: Labels.default({}),
+  });
+
+const SloAlerting = z.strictObject({
+  /** Fast burn: 2 % of the budget in 1 h (14.4x) or 5 % in 6 h (6x), for a 30 d window; scaled for others. */
+  page: sloAlert('critical').prefault({}),
+  /** Slow burn: 10 % of the budget in 1 d (3x) or in 3 d (1x). */
+  ticket: sloAlert('warning').prefault({}),
+  /** The SLO's total counter is absent (renamed metric, target gone). */
+  noData: sloAlert('warning').extend({ for: Duration.default('10m') }).prefault({}),
+  /** Labels on every alert of the SLO. */
+  labels: Labels.default({}),
+});
+
+const Slo = z.strictObject({
+  /** Used in rule file names, the `slo` label and the dashboard. */
+  name: Identifier,
+  description: z.string().optional(),
+  /** The `service` label of the SLO's alerts (routing and inhibition use it). */
+  service: z.string().min(1).optional(),
+  /** The objective: the share of good events, between 0 and 1 (0.999 = 99.9 %). */
+  target: z.number().gt(0).lt(1),
+  /** Rolling period, e.g. "30d", "28d", "7d". */
+  window: Duration.default('30d'),
+  indicator: z.union([RatioIndicator, LatencyIndicator]),
+  alerting: SloAlerting.prefault({}),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -762,6 +856,8 @@ export const StackSchema = z.strictObject({
   logs: Logs.prefault({}),
   grafana: Grafana.prefault({}),
   dashboards: Dashboards.prefault({}),
+  /** Service level objectives, each with recording rules, burn-rate alerts, behaviour tests and a dashboard. */
+  slos: z.array(Slo).default([]),
   /** Settings of `npm run check`'s named checks: reasoned exclusions. */
   checks: Checks.prefault({}),
   /** Where the stack runs: `docker` (default) or `kubernetes` (kube-prometheus-stack; manifests under synth's manifests/). */
@@ -777,6 +873,8 @@ export type AlertSpecInput = z.input<typeof AlertSpec>;
 export type AlertSpecConfig = z.output<typeof AlertSpec>;
 export type ReceiverConfig = Stack['alertmanager']['receivers'][number];
 export type RouteConfig = RouteShape;
+export type SloConfig = Stack['slos'][number];
+export type SloInput = z.input<typeof Slo>;
 export type ConfigDashboardConfig = Stack['dashboards']['custom'][number];
 export type ConfigPanelConfig = ConfigDashboardConfig['panels'][number];
 export type SecretRefValue = z.output<typeof SecretRef>;
@@ -787,7 +885,9 @@ export type MetricFamilyConfig = z.output<typeof MetricFamily>;
 export type ComponentName = Exclude<keyof Stack['components'], ExporterName>;
 export type CheckExclusionConfig = Stack['checks']['exclude'][number];
 export type KubernetesTargetConfig = Extract<Stack['target'], { kind: 'kubernetes' }>;
-export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'];
+export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'alloy'];
+export type LogSourceConfig = Stack['logs']['sources'][number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Typed identity for `stacks/<name>.ts`: gives completion and compile-time checks. */
 export function defineStack(config: StackInput): StackInput {

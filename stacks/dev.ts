@@ -31,7 +31,7 @@ export default defineStack({
       metricsPath: '/metrics',
       interval: '15s',
       labels: { service: 'backend', team: 'chat' },
-      ruleSets: ['http', 'ai', 'database', 'cache', 'websocket', 'system'],
+      ruleSets: ['http', 'ai', 'database', 'cache', 'websocket', 'system', 'users'],
     },
     // The exporters above, on the stack network (their host ports 9121/9187 are published on 127.0.0.1 as well).
     { job: 'redis', targets: ['redis-exporter:9121'], ruleSets: ['redis'], dropMetrics: ['go_.*'] },
@@ -49,6 +49,8 @@ export default defineStack({
         { matchers: ['alertname="Watchdog"'], receiver: 'deadman', repeatInterval: '5m' },
         { matchers: ['severity="critical"'], receiver: 'oncall', repeatInterval: '1h' },
         { matchers: ['severity="warning"'], receiver: 'team-slack' },
+        // Informational alerts (seed 000 "Informacyjne"): a channel of their own, at most once a day per group.
+        { matchers: ['severity="info"'], receiver: 'team-digest', groupInterval: '1h', repeatInterval: '24h' },
       ],
     },
     receivers: [
@@ -66,6 +68,7 @@ export default defineStack({
         slack: [{ apiUrl: { secret: 'slackWebhookUrl' }, channel: '#alerts-critical' }],
       },
       { name: 'team-slack', slack: [{ apiUrl: { secret: 'slackWebhookUrl' }, channel: '#alerts' }] },
+      { name: 'team-digest', slack: [{ apiUrl: { secret: 'slackWebhookUrl' }, channel: '#alerts-info' }] },
       { name: 'deadman' },
     ],
     inhibitRules: [
@@ -73,6 +76,26 @@ export default defineStack({
       { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['alertname', 'service'] },
     ],
   },
+  slos: [
+    // 99.9 % of the backend's HTTP requests answer without a 5xx, over 30 days.
+    {
+      name: 'backend-availability',
+      description: 'Backend requests that do not fail with 5xx',
+      service: 'backend',
+      target: 0.999,
+      window: '30d',
+      indicator: { errors: 'http_requests_total{job="backend",status=~"5.."}', total: 'http_requests_total{job="backend"}' },
+    },
+    // 99 % of the backend's HTTP requests answer within 1 s, over 30 days.
+    {
+      name: 'backend-latency',
+      description: 'Backend requests answered within 1 s',
+      service: 'backend',
+      target: 0.99,
+      window: '30d',
+      indicator: { latency: { histogram: 'http_request_duration_seconds', matchers: 'job="backend"', threshold: 1 } },
+    },
+  ],
   logs: {
     retention: '168h',
     // backend_logs, frontend_logs, redis_logs, postgres_logs, ollama_logs (seed JSON format for backend/frontend).

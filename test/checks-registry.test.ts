@@ -48,6 +48,7 @@ const CASES: Record<string, Case> = {
   'config/custom-alerts': config((s) => s.alerts.custom.push({ ...(s.alerts.custom[0] ?? {}), kind: 'down', name: 'Watchdog', jobs: ['backend'], metric: 'up', for: '5m', severity: 'warning', labels: {}, enabled: true } as never), ['duplicate alert name "Watchdog"']),
   'config/alertmanager': config((s) => (s.alertmanager.route.receiver = 'nobody'), ['unknown receiver "nobody"']),
   'config/logs': config((s) => s.logs.sources.push({ ...s.logs.sources[0] }), [`duplicate log job "${seed.logs.sources[0].job}"`]),
+  'config/log-formats': config((s) => (s.logs.sources[0].labelFields = ['level', 'user_id']), ['"user_id" is a high-cardinality field']),
   'config/dashboards': config((s) => (s.dashboards.include = ['No such dashboard']), ['No such dashboard']),
   'rules/rate-range': rules([GOOD], [alert('sum by (job, service) (rate(http_requests_total{job="backend"}[20s])) > 1')], ['20s', 'job "backend"', 'every 15s', '30s']),
   'rules/counter-rate': rules([GOOD], [alert('http_requests_total{job="backend"} > 100')], ['http_requests_total']),

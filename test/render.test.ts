@@ -70,7 +70,7 @@ describe('alert rules', () => {
     resolveAlerts(dev).flatMap((g) => g.rules).find((r) => r.name === name && (!severity || r.severity === severity))!;
 
   test('rule sets apply to the jobs that declare them', () => {
-    expect(resolveAlerts(dev).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'redis', 'postgres', 'stack', 'nodata']);
+    expect(resolveAlerts(dev).map((g) => g.name)).toEqual(['http', 'ai', 'database', 'cache', 'websocket', 'system', 'users', 'redis', 'postgres', 'stack', 'nodata']);
     expect(rule('HttpServerErrorRatioHigh').jobs).toEqual(['backend']);
     expect(rule('RedisDown').jobs).toEqual(['redis']);
     expect(rule('TargetDown').jobs).toEqual(['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'backend', 'redis', 'postgres']);
@@ -166,7 +166,9 @@ describe('alertmanager.yml', () => {
     expect(am().route).toMatchObject({ receiver: 'team-slack', group_by: ['alertname', 'service', 'severity'], group_wait: '30s', repeat_interval: '4h' });
     expect(am().route.routes[1]).toEqual({ receiver: 'oncall', matchers: ['severity="critical"'], repeat_interval: '1h' });
     expect(am().inhibit_rules).toEqual([{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service'] }]);
-    expect(am().receivers.map((r: any) => r.name)).toEqual(['oncall', 'team-slack', 'deadman']);
+    expect(am().receivers.map((r: any) => r.name)).toEqual(['oncall', 'team-slack', 'team-digest', 'deadman']);
+    // Informational alerts: their own receiver, at most daily (seed 000 "Informacyjne").
+    expect(am().route.routes[3]).toEqual({ receiver: 'team-digest', matchers: ['severity="info"'], group_interval: '1h', repeat_interval: '24h' });
   });
 
   test('secrets are read from files, never written', () => {

@@ -4,7 +4,7 @@
  * without waiting for the simulated durations) at a bounded rate, so a scraping Prometheus always has data.
  * Dependencies (Redis, PostgreSQL, the AI model) and WebSocket clients are simulated: nothing else needs to run.
  *
- *   GET  /metrics                      the app's metrics (HTTP, database, cache, AI, WebSocket, system)
+ *   GET  /metrics                      the app's metrics (HTTP, database, cache, AI, WebSocket, system, users)
  *   GET  /exporters/{redis,postgres}/metrics   simulated redis_exporter / postgres_exporter (redis_up, pg_up)
  *   GET  /healthz                      {"status":"ok","faults":{...}}
  *   GET  /faults | POST /faults {"errorRate":0.5,"latencyMs":6000,"dependencyDown":"redis"} | DELETE /faults
@@ -15,6 +15,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createMetrics, DemoMetrics, Dependency, DEPENDENCIES, EXPORTER_FAMILIES, ExporterFamily, MetricsOptions } from './metrics';
 import { JsonLogs, Level, RequestExtra } from './logs';
+import { simulateUsers } from './users';
 import { applyFaults, Faults, MAX_LATENCY_MS, NO_FAULTS } from './faults';
 
 export interface DemoAppOptions {
@@ -206,6 +207,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     gauge('websocket', 'websocket_connections_active').set(wsOpen);
     const pool = down('postgres') ? 0 : 5 + Math.floor(Math.random() * 10);
     gauge('database', 'db_connections').labels({ database: 'postgres' }).set(pool);
+    simulateUsers(metrics, logs, rps, TICK_MS);
     if (++tick % 10 === 0) {
       const cutoff = Date.now() - 5 * 60_000;
       for (const [id, at] of lastSeen) if (at < cutoff) lastSeen.delete(id);

@@ -10,7 +10,8 @@ import * as yaml from 'js-yaml';
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { parsePromQL, Selector } from '../promql';
-import { customOptions, readDashboardFiles, substituteVariables } from '../check-dashboards';
+import { customOptions, substituteVariables } from '../checks/dashboards/variables';
+import { readDashboards } from '../checks/context';
 
 export interface SelectorUse extends Selector {
   metric: string;
@@ -230,7 +231,7 @@ const isPrometheus = (ds: unknown) => isObj(ds) && ds.type === 'prometheus';
  */
 export function dashboardUses(filesDir: string, jobs: string[]): Use[] {
   const uses: Use[] = [];
-  for (const { file, text } of readDashboardFiles(filesDir)) {
+  for (const { file, text } of readDashboards(filesDir)) {
     let dash: Json;
     try {
       dash = JSON.parse(text) as Json;

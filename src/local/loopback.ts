@@ -16,6 +16,7 @@ import { parseDuration } from '../duration';
 import { renderStack } from '../render';
 import type { ComponentName, RouteConfig, Stack, StackInput } from '../schema';
 import { COMPONENT_NAMES } from '../schema';
+import { unchosenCollector } from '../logs/collector';
 
 export interface LoopbackPorts {
   prometheus: number;
@@ -51,7 +52,8 @@ export const LOCAL_COMPONENTS: ComponentName[] = ['prometheus', 'alertmanager'];
 export function notStarted(stack: Stack): Array<{ component: ComponentName; reason: string }> {
   return (Object.keys(stack.components) as ComponentName[])
     // Exporters (src/exporters.ts) are listed only when enabled: the demo app stands in for the Redis/PostgreSQL ones.
-    .filter((c) => !LOCAL_COMPONENTS.includes(c) && (COMPONENT_NAMES.includes(c) || stack.components[c].enabled))
+    // The log collector the stack did not choose is not part of it at all.
+    .filter((c) => !LOCAL_COMPONENTS.includes(c) && (COMPONENT_NAMES.includes(c) || stack.components[c].enabled) && c !== unchosenCollector(stack))
     .map((component) => ({
       component,
       reason: !stack.components[component].enabled

@@ -15,6 +15,7 @@ import { alertmanagerContainer } from './alertmanager';
 import { grafanaContainer } from './grafana';
 import { lokiContainer } from './loki';
 import { promtailContainer } from './promtail';
+import { alloyContainer } from './alloy';
 import { jaegerContainer } from './jaeger';
 import { grafanaPasswordReset } from './grafana-password';
 import { urlHost } from '../links';
@@ -80,6 +81,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     }
     if (images.loki) containers.loki = lokiContainer(ctx, images.loki);
     if (images.promtail) containers.promtail = promtailContainer(ctx, images.promtail);
+    if (images.alloy) containers.alloy = alloyContainer(ctx, images.alloy);
     if (images.jaeger) containers.jaeger = jaegerContainer(ctx, images.jaeger);
     this.containers = containers;
     this.exporters = exporterContainers(ctx, pick(secretValues, exporterSecrets(stack)));

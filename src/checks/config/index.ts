@@ -6,6 +6,8 @@ import { alertOverrides } from './alert-overrides';
 import { customAlerts } from './custom-alerts';
 import { alertmanager } from './alertmanager';
 import { logs } from './logs';
+import { logFormats } from './log-formats';
 import { dashboards } from './dashboards';
+import { slos } from './slos';
 
-export const configChecks: Check[] = [components, scrapeTargets, alertOverrides, customAlerts, alertmanager, logs, dashboards];
+export const configChecks: Check[] = [components, scrapeTargets, alertOverrides, customAlerts, alertmanager, logs, logFormats, dashboards, slos];
