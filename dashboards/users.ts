@@ -4,11 +4,15 @@
  * family (`active_users`, as seeds 003/004 export it), shown when every such target declares it too.
  */
 import { jobsWithFamily, metric } from '../src/metrics';
-import { buildDashboard, DashboardDefinition, jobVariable, PanelSpec, promql, Section, statPanel, timeseriesPanel } from './lib';
+import { buildDashboard, DashboardDefinition, PanelSpec, promql, Section, statPanel, targetVariables, timeseriesPanel } from './lib';
 
-const J = 'job=~"$job"';
-/** Events per hour: the unit the seed's counts (registrations, logins) read naturally in. */
-const perHour = (selector: string, by: string[] = []) => `sum${by.length ? ` by (${by.join(', ')})` : ''} (increase(${selector}[1h]))`;
+const J = 'job=~"$job",instance=~"$instance"';
+/**
+ * Events per hour, the unit the seed's counts (registrations, logins) read naturally in: the per-second rate over
+ * $__rate_interval (always two scrapes wide, dashboards/rate-interval) times 3600.
+ */
+const perHour = (selector: string, by: string[] = []) => `sum${by.length ? ` by (${by.join(', ')})` : ''} (rate(${selector}[$__rate_interval])) * 3600`;
+const FROM = (m: string) => `From \`${m}\` of the jobs declaring the users family.`;
 
 export const users: DashboardDefinition = {
   uid: 'stack-users',
@@ -24,7 +28,7 @@ export const users: DashboardDefinition = {
     const conversions = metric('users', 'user_conversions_total');
     const retention = metric('users', 'user_retention_ratio');
     const activePanels: PanelSpec[] = jobs.every((j) => httpJobs.includes(j))
-      ? [statPanel('Active users', [promql(`sum(${active}{${J}})`, 'active', { instant: true })], { unit: 'short' })]
+      ? [statPanel('Active users', [promql(`sum(${active}{${J}})`, 'active', { instant: true })], { unit: 'short', description: `Users active now. ${FROM(active)}` })]
       : [];
 
     const sections: Section[] = [
@@ -32,18 +36,18 @@ export const users: DashboardDefinition = {
         title: 'Summary',
         panels: [
           ...activePanels,
-          statPanel('Registrations (1h)', [promql(perHour(`${registrations}{${J}}`), 'registrations', { instant: true })], { unit: 'short' }),
-          statPanel('Logins (1h)', [promql(perHour(`${logins}{${J},status="success"}`), 'logins', { instant: true })], { unit: 'short' }),
-          statPanel('Conversions (1h)', [promql(perHour(`${conversions}{${J}}`), 'conversions', { instant: true })], { unit: 'short' }),
+          statPanel('Registrations per hour', [promql(perHour(`${registrations}{${J}}`), 'registrations', { instant: true })], { unit: 'short', description: `New registrations per hour at the current rate; NewUserRegistrations (info) watches them. ${FROM(registrations)}` }),
+          statPanel('Logins per hour', [promql(perHour(`${logins}{${J},status="success"}`), 'logins', { instant: true })], { unit: 'short', description: `Successful logins per hour at the current rate; UserActivity (info) watches them. ${FROM(logins)}` }),
+          statPanel('Conversions per hour', [promql(perHour(`${conversions}{${J}}`), 'conversions', { instant: true })], { unit: 'short', description: `Conversions per hour at the current rate. ${FROM(conversions)}` }),
         ],
       },
       {
         title: 'Trends',
         panels: [
-          ...(activePanels.length ? [timeseriesPanel('Active users over time', [promql(`sum by (job) (${active}{${J}})`, '{{job}}')], { unit: 'short' })] : []),
-          timeseriesPanel('New registrations per hour', [promql(perHour(`${registrations}{${J}}`, ['job']), '{{job}}')], { unit: 'short' }),
-          timeseriesPanel('Logins per hour by outcome', [promql(perHour(`${logins}{${J}}`, ['status']), '{{status}}')], { unit: 'short' }),
-          timeseriesPanel('Conversions per hour', [promql(perHour(`${conversions}{${J}}`, ['source']), '{{source}}')], { unit: 'short' }),
+          ...(activePanels.length ? [timeseriesPanel('Active users over time', [promql(`sum by (job) (${active}{${J}})`, '{{job}}')], { unit: 'short', description: `Active users per job. ${FROM(active)}` })] : []),
+          timeseriesPanel('New registrations per hour', [promql(perHour(`${registrations}{${J}}`, ['job']), '{{job}}')], { unit: 'short', description: `Registrations per hour, per job. ${FROM(registrations)}` }),
+          timeseriesPanel('Logins per hour by outcome', [promql(perHour(`${logins}{${J}}`, ['status']), '{{status}}')], { unit: 'short', description: `Logins per hour by outcome (status label). ${FROM(logins)}` }),
+          timeseriesPanel('Conversions per hour by source', [promql(perHour(`${conversions}{${J}}`, ['source']), '{{source}}')], { unit: 'short', description: `Conversions per hour by source. ${FROM(conversions)}` }),
           timeseriesPanel('Retention by period', [promql(`avg by (period) (${retention}{${J}})`, '{{period}}')], {
             unit: 'percentunit',
             min: 0,
@@ -59,7 +63,7 @@ export const users: DashboardDefinition = {
       title: this.title,
       description: `Users of the ${stack.name} stack: activity, registrations, logins, conversions, retention.`,
       tags: ['users'],
-      variables: [jobVariable(jobs)],
+      variables: targetVariables(jobs),
       sections,
     });
   },

@@ -156,6 +156,20 @@ test("label names follow the target's label mapping: the exported name passes, t
   expect(run('dashboards/label-provenance', exported, mapped)).toEqual([]);
 });
 
+test('a dashboard reading only recorded series (level:metric:op) needs no job or instance variable; one raw metric does', () => {
+  const recorded = changed((d) => {
+    d.templating.list.splice(2, 2);
+    d.panels = [{ ...requests(d), targets: [{ refId: 'A', datasource: PROM, expr: 'slo:error_budget_remaining:ratio{slo="availability"}' }] }];
+  });
+  const ids = ['dashboards/job-variable', 'dashboards/instance-variable'];
+  expect(ids.flatMap((id) => run(id, recorded))).toEqual([]);
+  const mixed = changed((d) => {
+    d.templating.list.splice(2, 2);
+    d.panels = [{ ...requests(d), targets: [{ refId: 'A', datasource: PROM, expr: 'slo:error_budget_remaining:ratio{slo="availability"}' }, { refId: 'B', datasource: PROM, expr: 'sum(up)' }] }];
+  });
+  expect(ids.flatMap((id) => run(id, mixed))).toEqual([expect.stringMatching(/has no "job" variable/), expect.stringMatching(/has no "instance" variable/)]);
+});
+
 test('a counter of another family is judged by its type, not its name: a gauge passes raw', () => {
   expect(run('dashboards/counter-rate', changed(setExpr('sum by (job) (active_users{job=~"$job"})')))).toEqual([]);
 });

@@ -7,7 +7,7 @@
 import { CHECKS } from '../src/checks';
 import type { CheckContext, DashboardEntry, RuleEntry } from '../src/checks/types';
 import type { Stack } from '../src/schema';
-import { loadFixture } from './helpers';
+import { loadFixture, seedInput, validate } from './helpers';
 
 const FILE = 'prometheus/rules/custom.yml';
 const seed = loadFixture('dev');
@@ -41,7 +41,19 @@ interface Case {
 const rules = (pass: RuleEntry[], fail: RuleEntry[], says: string[]): Case => ({ pass: ctxOf(seed, pass), fail: ctxOf(seed, fail), says });
 const config = (fail: (s: Stack) => void, says: string[]): Case => ({ pass: ctxOf(seed, []), fail: ctxOf(broken(fail), []), says });
 
+/** The seed stack with one SLO on the backend (validated, so defaults apply), and a copy selecting another job. */
+function sloStacks(): { good: Stack; bad: Stack } {
+  const input = seedInput();
+  input.slos = [{ name: 'availability', target: 0.999, window: '30d', indicator: { errors: 'http_requests_total{job="backend",status=~"5.."}', total: 'http_requests_total{job="backend"}' } }];
+  const good = validate(input);
+  const bad = JSON.parse(JSON.stringify(good)) as Stack;
+  bad.slos[0].indicator = { errors: 'http_requests_total{job="nowhere",status=~"5.."}', total: 'http_requests_total{job="nowhere"}' } as never;
+  return { good, bad };
+}
+const SLO = sloStacks();
+
 const CASES: Record<string, Case> = {
+  'config/slos': { pass: ctxOf(SLO.good, []), fail: ctxOf(SLO.bad, []), says: ['job "nowhere"', 'does not scrape'] },
   'config/components': config((s) => (s.components.alertmanager.enabled = false), ['alertmanager', 'cannot be disabled']),
   'config/scrape-targets': config((s) => s.scrapeTargets.push({ ...s.scrapeTargets[0] }), ['duplicate job name "backend"']),
   'config/alert-overrides': config((s) => (s.alerts.overrides.NoSuchAlert = { threshold: 1 }), ['no catalog alert named "NoSuchAlert"']),

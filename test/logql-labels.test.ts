@@ -35,7 +35,8 @@ function lokiQueries(files: Record<string, string>): string[] {
     if (Array.isArray(node)) return node.forEach((n) => walk(n, ds));
     if (!node || typeof node !== 'object') return;
     const here = node.datasource?.uid ?? ds;
-    if (typeof node.expr === 'string' && here === DATASOURCE_UIDS.loki) out.push(node.expr);
+    // Panels name Loki by uid or through the `loki_datasource` variable (dashboards/lib.ts).
+    if (typeof node.expr === 'string' && (here === DATASOURCE_UIDS.loki || here === '${loki_datasource}')) out.push(node.expr);
     Object.values(node).forEach((v) => walk(v, here));
   };
   for (const [k, v] of Object.entries(files)) if (k.startsWith('grafana/dashboards/') && k.endsWith('.json')) walk(JSON.parse(v));

@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../types';
 import { dashboardDocs, dashboardSubject } from './scope';
-import { multiSelectProblems, queriedTypes } from './template-variables';
+import { multiSelectProblems, queriedTypes, readsOnlyRecordedSeries } from './template-variables';
 
 export const instanceVariable: Check = {
   id: 'dashboards/instance-variable',
@@ -16,7 +16,7 @@ export const instanceVariable: Check = {
     const types = queriedTypes(ctx);
     const out: Finding[] = [];
     for (const doc of dashboardDocs(ctx)) {
-      if (!types.get(doc.file)?.has('prometheus')) continue;
+      if (!types.get(doc.file)?.has('prometheus') || readsOnlyRecordedSeries(ctx, doc.file)) continue;
       const problems = multiSelectProblems(doc, 'instance', 'the targets of the selected jobs');
       out.push(...problems.map((message) => ({ file: doc.file, subject: dashboardSubject(doc), message })));
     }

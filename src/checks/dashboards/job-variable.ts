@@ -1,6 +1,6 @@
 import type { Check, Finding } from '../types';
 import { dashboardDocs, dashboardSubject } from './scope';
-import { multiSelectProblems, queriedTypes } from './template-variables';
+import { multiSelectProblems, queriedTypes, readsOnlyRecordedSeries } from './template-variables';
 
 export const jobVariable: Check = {
   id: 'dashboards/job-variable',
@@ -16,7 +16,7 @@ export const jobVariable: Check = {
     const types = queriedTypes(ctx);
     const out: Finding[] = [];
     for (const doc of dashboardDocs(ctx)) {
-      if (!types.get(doc.file)?.has('prometheus')) continue;
+      if (!types.get(doc.file)?.has('prometheus') || readsOnlyRecordedSeries(ctx, doc.file)) continue;
       const problems = multiSelectProblems(doc, 'job', 'the scrape jobs its panels show');
       out.push(...problems.map((message) => ({ file: doc.file, subject: dashboardSubject(doc), message })));
     }
