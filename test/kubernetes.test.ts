@@ -201,3 +201,15 @@ describe('synth output ownership', () => {
     expect(listed).toEqual(Object.keys(second).sort());
   });
 });
+
+describe('deploy', () => {
+  test('npm run up/preview refuse a kubernetes stack (the Pulumi program deploys Docker only) and say what to apply', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { targetRefusal } = require('../src/cli/deploy') as typeof import('../src/cli/deploy');
+    expect(targetRefusal(validateStack(seedInput(), 'seed'))).toBeUndefined();
+    const refusal = targetRefusal(kubeStack());
+    expect(refusal).toContain(`release "${TARGET.release}"`);
+    expect(refusal).toContain(`${DEFAULT_CHART_VERSIONS.kubePrometheusStack}`);
+    expect(refusal).toContain('manifests/');
+  });
+});
