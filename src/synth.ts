@@ -4,6 +4,8 @@ import { renderStack, RenderOptions } from './render';
 import { validateStack } from './load';
 import { writeTree, WriteOptions } from './output';
 import { renderManifests } from './render/kubernetes';
+import { CHART_VALUES_FILE, kubePrometheusStackValues } from './render/kubernetes/chart-values';
+import { GENERATED_HEADER, toYaml } from './yaml';
 
 /** All synth output, keyed by path relative to the output directory. */
 export function synthesize(stack: Stack, options: RenderOptions = {}): Record<string, string> {
@@ -12,6 +14,7 @@ export function synthesize(stack: Stack, options: RenderOptions = {}): Record<st
   return {
     ...Object.fromEntries(Object.entries(files).map(([rel, content]) => [`files/${rel}`, content])),
     ...Object.fromEntries(Object.entries(renderManifests(stack, files)).map(([rel, content]) => [`manifests/${rel}`, content])),
+    ...(stack.target.kind === 'kubernetes' ? { [CHART_VALUES_FILE]: toYaml(kubePrometheusStackValues(stack), GENERATED_HEADER(stack.name)) } : {}),
   };
 }
 

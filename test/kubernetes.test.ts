@@ -213,3 +213,24 @@ describe('deploy', () => {
     expect(refusal).toContain('manifests/');
   });
 });
+
+describe('chart values', () => {
+  test('set the selectors, replicas, retention and chart defaults of the config; the check reads the selectors from them', async () => {
+    const input = kubeInput();
+    input.target = { ...TARGET, replicas: { prometheus: 2, alertmanager: 3 }, retention: '45d' };
+    const stack = validateStack(input, 'kube');
+    const out = path.join(tmpDir('ms-k8s-values-'), 'out');
+    writeTree(out, synthesize(stack));
+    const file = path.join(out, 'helm', 'kube-prometheus-stack.values.yaml');
+    const values = yaml.load(fs.readFileSync(file, 'utf8')) as any;
+    expect(values.prometheus.prometheusSpec).toMatchObject({ replicas: 2, retention: '45d', ruleSelector: { matchLabels: { release: TARGET.release } } });
+    expect(values.alertmanager.alertmanagerSpec.replicas).toBe(3);
+    expect(values.defaultRules.create).toBe(false);
+    expect(values.grafana.defaultDashboardsEnabled).toBe(false);
+    expect((await kubernetesChecks(stack, path.join(out, 'files'))).every((r) => r.ok)).toBe(true);
+    values.prometheus.prometheusSpec.ruleSelector = { matchLabels: { release: 'someone-else' } };
+    fs.writeFileSync(file, yaml.dump(values));
+    const failed = (await kubernetesChecks(stack, path.join(out, 'files'))).filter((r) => !r.ok);
+    expect(failed.map((r) => r.detail).join('\n')).toMatch(/PrometheusRule "kube-[a-z-]+" .*: metadata\.labels: .* ruleSelector/);
+  });
+});

@@ -4,7 +4,11 @@
  */
 import type { CheckResult, ExtraCheck } from '../../check-result';
 import { kubernetesTarget } from '../../render/kubernetes/objects';
-import { prometheusSelectors } from '../../render/kubernetes/selectors';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { PrometheusSelectors } from '../../render/kubernetes/selectors';
+import { CHART_VALUES_FILE } from '../../render/kubernetes/chart-values';
 import { manifestsDirOf, readManifests } from './manifests';
 import { schemaCheck } from './schema';
 import { promtoolRulesCheck } from './promtool';
@@ -20,7 +24,21 @@ export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
   const results: CheckResult[] = [
     await schemaCheck(manifests),
     ...(await promtoolRulesCheck(manifests, findTool('promtool').path)),
-    selectorCheck(kubernetesTarget(stack), prometheusSelectors(stack), manifests),
+    selectorCheck(kubernetesTarget(stack), chartSelectors(filesDir), manifests),
   ];
   return results;
 };
+
+/** The selectors of the chart values synth wrote (`helm/kube-prometheus-stack.values.yaml`): what the cluster gets. */
+function chartSelectors(filesDir: string): PrometheusSelectors {
+  const file = path.join(path.dirname(filesDir), CHART_VALUES_FILE);
+  const values = fs.existsSync(file) ? (yaml.load(fs.readFileSync(file, 'utf8')) as any) : undefined;
+  const spec = values?.prometheus?.prometheusSpec ?? {};
+  const none = { matchLabels: { '(no selector in chart values)': CHART_VALUES_FILE } };
+  return {
+    ruleSelector: spec.ruleSelector ?? none,
+    serviceMonitorSelector: spec.serviceMonitorSelector ?? none,
+    podMonitorSelector: spec.podMonitorSelector ?? none,
+    scrapeConfigSelector: spec.scrapeConfigSelector ?? none,
+  };
+}
