@@ -11,10 +11,12 @@ import type { RouteConfig, Stack } from './schema';
 import { parseMatcher } from './promql';
 import type { CheckResult, ExtraCheck } from './check-result';
 import { registryChecks } from './checks/run';
+import { kubernetesChecks } from './checks/kubernetes';
 
 export type { CheckResult, ExtraCheck } from './check-result';
 // The named checks of the registry (src/checks/index.ts), the dashboard checks among them.
-export const extraChecks: ExtraCheck[] = [registryChecks];
+// The kubernetes manifest checks (src/checks/kubernetes/) run for a stack with a kubernetes target only.
+export const extraChecks: ExtraCheck[] = [registryChecks, kubernetesChecks];
 
 interface Tool {
   name: 'promtool' | 'amtool';
@@ -22,7 +24,7 @@ interface Tool {
   hint: string;
 }
 
-function findTool(name: Tool['name']): Tool {
+export function findTool(name: Tool['name']): Tool {
   const env = process.env[name.toUpperCase()];
   const hint =
     name === 'promtool'

@@ -789,6 +789,55 @@ const Checks = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Where the stack runs: one Docker host (default) or a Kubernetes cluster with the Prometheus Operator.
+
+/** A Kubernetes object name or namespace (RFC 1123 label). */
+const KubeName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+  .max(53)
+  .meta({ expected: 'a lowercase DNS label of at most 53 characters (letters, digits, "-"), such as "monitoring"' });
+const ChartVersion = z
+  .string()
+  .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/)
+  .meta({ expected: 'a pinned chart version such as "67.8.0" (no ranges, no "latest")' });
+
+/**
+ * Pinned Helm chart versions: kube-prometheus-stack 67.8.0 (Prometheus Operator v0.79.2, prometheus-community/helm-charts
+ * charts/kube-prometheus-stack/Chart.yaml) and grafana/loki production/helm/loki/Chart.yaml 6.29.0 (Loki 3.4.2).
+ */
+export const DEFAULT_CHART_VERSIONS = {
+  kubePrometheusStack: '67.8.0',
+  loki: '6.29.0',
+} as const;
+
+const KubernetesTarget = z.strictObject({
+  kind: z.literal('kubernetes'),
+  namespace: KubeName,
+  /** The Helm release of kube-prometheus-stack: its selectors pick objects labelled `release: <release>`. */
+  release: KubeName,
+  chartVersions: z
+    .strictObject({
+      kubePrometheusStack: ChartVersion.default(DEFAULT_CHART_VERSIONS.kubePrometheusStack),
+      loki: ChartVersion.default(DEFAULT_CHART_VERSIONS.loki),
+    })
+    .prefault({}),
+  storageClass: KubeName.optional(),
+  replicas: z
+    .strictObject({
+      prometheus: z.number().int().min(1).max(10).default(1),
+      alertmanager: z.number().int().min(1).max(10).default(1),
+    })
+    .prefault({}),
+  /** Prometheus retention on the cluster; defaults to `prometheus.retentionTime`. */
+  retention: Duration.optional(),
+  /** The chart's own default rules and dashboards: off, so the catalog is the single source of alerts. */
+  chartDefaults: z.strictObject({ rules: z.boolean().default(false), dashboards: z.boolean().default(false) }).prefault({}),
+});
+const DockerTarget = z.strictObject({ kind: z.literal('docker') });
+const Target = z.discriminatedUnion('kind', [DockerTarget, KubernetesTarget]);
+
+// ---------------------------------------------------------------------------------------------------------------
 // The stack
 
 export const StackSchema = z.strictObject({
@@ -811,6 +860,8 @@ export const StackSchema = z.strictObject({
   slos: z.array(Slo).default([]),
   /** Settings of `npm run check`'s named checks: reasoned exclusions. */
   checks: Checks.prefault({}),
+  /** Where the stack runs: `docker` (default) or `kubernetes` (kube-prometheus-stack; manifests under synth's manifests/). */
+  target: Target.default({ kind: 'docker' }),
 });
 
 /** What a user writes (fields with defaults are optional). */
@@ -833,6 +884,7 @@ export type MetricFamilyConfig = z.output<typeof MetricFamily>;
 /** The stack's own components (the exporters are `ExporterName`s). */
 export type ComponentName = Exclude<keyof Stack['components'], ExporterName>;
 export type CheckExclusionConfig = Stack['checks']['exclude'][number];
+export type KubernetesTargetConfig = Extract<Stack['target'], { kind: 'kubernetes' }>;
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'alloy'];
 export type LogSourceConfig = Stack['logs']['sources'][number];
 export type LogFormat = (typeof LOG_FORMATS)[number];

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadStack, REPO_ROOT } from '../load';
+import type { Stack } from '../schema';
 import { runCommand } from './args';
 
 const COMMANDS = { up: ['up'], preview: ['preview', '--diff'], destroy: ['destroy'] } as const;
@@ -119,6 +120,20 @@ function parse(argv: string[]): { command: Command; stack: string; passthrough: 
 
 class UsageError extends Error {}
 
+/**
+ * The Pulumi program deploys the Docker target only: a kubernetes stack is refused rather than deployed as Docker
+ * containers; its manifests (synth's manifests/) are applied to the cluster instead.
+ */
+export function targetRefusal(stack: Stack): string | undefined {
+  if (stack.target.kind !== 'kubernetes') return undefined;
+  return (
+    `stack "${stack.name}" targets Kubernetes (namespace "${stack.target.namespace}", release "${stack.target.release}"); ` +
+    `deploying it with Pulumi is not implemented yet: run \`npm run synth -- --stack ${stack.name} --out out/${stack.name}\` ` +
+    `and apply out/${stack.name}/manifests/ to a cluster running kube-prometheus-stack ${stack.target.chartVersions.kubePrometheusStack} ` +
+    `as release "${stack.target.release}"`
+  );
+}
+
 async function main(): Promise<number> {
   let args;
   try {
@@ -129,7 +144,11 @@ async function main(): Promise<number> {
     return 2;
   }
   // Bad config: report it before anything else (ConfigError → one line per problem, exit 2).
-  loadStack({ stack: args.stack });
+  const refusal = targetRefusal(loadStack({ stack: args.stack }).stack);
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    return 2;
+  }
 
   const env = { ...process.env };
   const problems: string[] = [];
