@@ -205,7 +205,7 @@ describe('synth output ownership', () => {
 describe('deploy', () => {
   test('npm run up/preview refuse a kubernetes stack (the Pulumi program deploys Docker only) and say what to apply', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { targetRefusal } = require('../src/cli/deploy') as typeof import('../src/cli/deploy');
+    const { targetRefusal } = require('../src/target') as typeof import('../src/target');
     expect(targetRefusal(validateStack(seedInput(), 'seed'))).toBeUndefined();
     const refusal = targetRefusal(kubeStack());
     expect(refusal).toContain(`release "${TARGET.release}"`);

@@ -5,13 +5,13 @@
  * exactly what is missing and how to get it, then runs Pulumi against a local file backend (`.pulumi-state/` in the
  * repository) unless PULUMI_BACKEND_URL says otherwise: no Pulumi Cloud account needed.
  */
+import { targetRefusal } from '../target';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadStack, REPO_ROOT } from '../load';
-import type { Stack } from '../schema';
 import { runCommand } from './args';
 
 const COMMANDS = { up: ['up'], preview: ['preview', '--diff'], destroy: ['destroy'] } as const;
@@ -119,20 +119,6 @@ function parse(argv: string[]): { command: Command; stack: string; passthrough: 
 }
 
 class UsageError extends Error {}
-
-/**
- * The Pulumi program deploys the Docker target only: a kubernetes stack is refused rather than deployed as Docker
- * containers; its manifests (synth's manifests/) are applied to the cluster instead.
- */
-export function targetRefusal(stack: Stack): string | undefined {
-  if (stack.target.kind !== 'kubernetes') return undefined;
-  return (
-    `stack "${stack.name}" targets Kubernetes (namespace "${stack.target.namespace}", release "${stack.target.release}"); ` +
-    `deploying it with Pulumi is not implemented yet: run \`npm run synth -- --stack ${stack.name} --out out/${stack.name}\` ` +
-    `and apply out/${stack.name}/manifests/ to a cluster running kube-prometheus-stack ${stack.target.chartVersions.kubePrometheusStack} ` +
-    `as release "${stack.target.release}"`
-  );
-}
 
 async function main(): Promise<number> {
   let args;
