@@ -87,7 +87,7 @@ describe.each(STACKS)('preview of stack "%s" with no Pulumi config', (stack) => 
   });
 });
 
-test('the refusal names a Kubernetes-target fixture's namespace and release, and leaves its Docker twin alone', () => {
+test('the refusal names the namespace and release of a Kubernetes-target fixture, and leaves its Docker twin alone', () => {
   const { targetRefusal } = require('../src/target') as typeof import('../src/target');
   const input = JSON.parse(JSON.stringify(require('./fixtures/seed-stack').default));
   expect(targetRefusal(validate(input))).toBeUndefined();
