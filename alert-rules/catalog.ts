@@ -283,6 +283,20 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         description: 'The Redis exporter {{ $labels.instance }} has not reached Redis for {for}.',
       },
     },
+    {
+      // Seed 000 "Zmiany w cache" (informational): Redis dropping keys because maxmemory is reached changes what
+      // the cache holds; worth a note, not a page.
+      spec: {
+        kind: 'increase',
+        name: 'CacheEvictions',
+        severity: 'info',
+        metric: metric('redis', 'redis_evicted_keys_total'),
+        window: '1h',
+        for: '0s',
+        summary: 'Redis evicts keys',
+        description: '{{ $value | humanize }} keys evicted by Redis {{ $labels.instance }} in the last {window} (maxmemory reached).',
+      },
+    },
   ],
   postgres: [
     {
