@@ -71,8 +71,36 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       },
       tiers: { warning: 2, critical: 5 },
     },
+    // Seed 000 "Informacyjne": informational alerts go to a low-noise receiver (severity="info"), never paging.
+    {
+      spec: {
+        kind: 'latency',
+        name: 'HttpLongOperations',
+        severity: 'info',
+        histogram: metric('http', 'http_request_duration_seconds'),
+        quantile: 0.99,
+        threshold: 1,
+        for: '10m',
+        summary: '{{ $labels.service }}: the slowest requests take longer than {threshold}',
+        description: 'p99 latency of {{ $labels.service }} is {{ $value | humanizeDuration }} over the last {window}; above {threshold} for {for}.',
+      },
+    },
   ],
   ai: [
+    {
+      spec: {
+        kind: 'increase',
+        name: 'AiUsage',
+        severity: 'info',
+        metric: metric('ai', 'ai_tokens_total'),
+        window: '1h',
+        threshold: 100_000,
+        for: '0s',
+        sample: { model: 'llama3', type: 'completion' },
+        summary: '{{ $labels.service }}: more than {threshold} AI tokens in the last {window}',
+        description: '{{ $value | humanize }} {{ $labels.type }} tokens of model {{ $labels.model }} in the last {window}.',
+      },
+    },
     {
       spec: {
         kind: 'ratio',
@@ -214,6 +242,35 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
       tiers: { warning: 85, critical: 95 },
     },
   ],
+  users: [
+    {
+      spec: {
+        kind: 'increase',
+        name: 'NewUserRegistrations',
+        severity: 'info',
+        metric: metric('users', 'user_registrations_total'),
+        window: '1h',
+        for: '0s',
+        summary: '{{ $labels.service }}: new users registered',
+        description: '{{ $value | humanize }} users registered with {{ $labels.service }} in the last {window}.',
+      },
+    },
+    {
+      spec: {
+        kind: 'increase',
+        name: 'UserActivity',
+        severity: 'info',
+        metric: metric('users', 'user_logins_total'),
+        matchers: 'status="success"',
+        window: '1h',
+        threshold: 100,
+        for: '0s',
+        sample: { status: 'success' },
+        summary: '{{ $labels.service }}: more than {threshold} logins in the last {window}',
+        description: '{{ $value | humanize }} successful logins to {{ $labels.service }} in the last {window}.',
+      },
+    },
+  ],
   redis: [
     {
       spec: {
@@ -224,6 +281,20 @@ export const CATALOG: Record<CatalogGroup, CatalogAlert[]> = {
         for: '1m',
         summary: 'Redis is down',
         description: 'The Redis exporter {{ $labels.instance }} has not reached Redis for {for}.',
+      },
+    },
+    {
+      // Seed 000 "Zmiany w cache" (informational): Redis dropping keys because maxmemory is reached changes what
+      // the cache holds; worth a note, not a page.
+      spec: {
+        kind: 'increase',
+        name: 'CacheEvictions',
+        severity: 'info',
+        metric: metric('redis', 'redis_evicted_keys_total'),
+        window: '1h',
+        for: '0s',
+        summary: 'Redis evicts keys',
+        description: '{{ $value | humanize }} keys evicted by Redis {{ $labels.instance }} in the last {window} (maxmemory reached).',
       },
     },
   ],

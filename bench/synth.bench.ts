@@ -7,10 +7,11 @@
  *    timed right after each 100× synth run so that both see the same load;
  *  - whole-process times of `npm run synth -- --stack dev --out <tmp>` and `npm run check -- --stack dev`, what a
  *    user waits for (npm, node start-up, loading Pulumi for the resource graph, promtool/amtool): median of 5 each.
+ *  - rule cost (bench/rule-cost.ts): the generated rule groups of a 100-service stack evaluated by a real Prometheus
+ *    over backfilled series, next to the same alerts written by hand (`--skip-rules` leaves it out).
  * Prints a table, then as the last line one JSON object:
- *   {"synthDevMs":…,"synth10xMs":…,"synth100xMs":…,"floor100xMs":…,"synthProcessS":…,"checkDevS":…}
- * (the rule-evaluation figures ruleEval100xMs / ruleEvalBaselineMs of issue 12 are not built yet; see
- * docs/performance.md).
+ *   {"synthDevMs":…,"synth10xMs":…,"synth100xMs":…,"floor100xMs":…,"synthProcessS":…,"checkDevS":…,
+ *    "ruleEval100xMs":…,"ruleEvalBaselineMs":…,"ruleEvalInline100xMs":…,"ruleCpu100xMs":…,"ruleCpuBaselineMs":…}
  * No assertions: docs/performance.md holds the targets and the recorded results.
  */
 import { spawnSync } from 'node:child_process';
@@ -26,8 +27,9 @@ import { resolveAlerts } from '../src/alerts';
 import { scrapeJobs } from '../src/jobs';
 import type { StackInput } from '../src/schema';
 import { scaledStack } from './generate';
+import { benchRuleCost, ruleCostLines, RuleCostResult } from './rule-cost';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, 'skip-check': { type: 'boolean' } }, strict: true });
+const { values } = parseArgs({ options: { runs: { type: 'string' }, 'skip-check': { type: 'boolean' }, 'skip-rules': { type: 'boolean' } }, strict: true });
 const RUNS = values.runs ? Math.max(1, Number(values.runs)) : undefined;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -158,7 +160,7 @@ function benchSynthProcess(runs: number): ProcessTime {
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
-function main(): void {
+async function main(): Promise<void> {
   const rows: Row[] = [];
   const d = benchSynth('dev', dev, RUNS ?? 50, 5);
   rows.push(d.row);
@@ -170,6 +172,7 @@ function main(): void {
   const skipped: ProcessTime = { note: 'skipped (--skip-check)' };
   const synthProcess = values['skip-check'] ? skipped : benchSynthProcess(5);
   const check = values['skip-check'] ? skipped : benchProcess(['check', '--', '--stack', 'dev'], 5);
+  const rules = values['skip-rules'] ? undefined : await ruleCost();
 
   const header = ['stack', 'jobs', 'rules', 'dashboards', 'files', 'KiB', 'runs', 'validate ms', 'render ms', 'synth ms (median)', 'min', 'max'];
   const lines = rows.map((r) => [r.name, r.jobs, r.rules, r.dashboards, r.files, fmt(r.kib, 0), r.runs, fmt(r.validateMs), fmt(r.renderMs), fmt(r.synthMs), fmt(r.minMs), fmt(r.maxMs)].map(String));
@@ -190,6 +193,8 @@ function main(): void {
     `${label}${t.seconds === undefined ? 'n/a   ' : `${fmt(t.seconds, 2)} s`}       target ≤ ${limit} s      ${t.seconds === undefined ? 'NOT MEASURED' : target(t.seconds <= limit)}  (${t.note})`;
   out.push(processLine('synth dev (process)  ', synthProcess, 1.5));
   out.push(processLine('check dev (process)  ', check, 2));
+  if (rules && 'error' in rules) out.push(`rule cost            NOT MEASURED (${rules.error})`);
+  else if (rules) out.push('', ...ruleCostLines(rules));
   out.push(`load average         ${os.loadavg().map((l) => fmt(l, 2)).join(' ')} on ${os.availableParallelism()} CPUs (process times grow with it)`);
   process.stdout.write(`${out.join('\n')}\n`);
   const result = {
@@ -199,11 +204,35 @@ function main(): void {
     floor100xMs: round(floor),
     synthProcessS: synthProcess.seconds === undefined ? null : round(synthProcess.seconds, 2),
     checkDevS: check.seconds === undefined ? null : round(check.seconds, 2),
+    ...ruleFigures(rules),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-main();
+/** The rule-cost benchmark, or why it could not run (e.g. no `prometheus` binary): the other figures still print. */
+async function ruleCost(): Promise<RuleCostResult | { error: string }> {
+  try {
+    return await benchRuleCost(dev);
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0] };
+  }
+}
+
+function ruleFigures(r: RuleCostResult | { error: string } | undefined): Record<string, number | null> {
+  const ok = r && !('error' in r) ? r : undefined;
+  return {
+    ruleEval100xMs: ok ? round(ok.generated.medianMs) : null,
+    ruleEvalBaselineMs: ok ? round(ok.baseline.medianMs) : null,
+    ruleEvalInline100xMs: ok ? round(ok.inline.medianMs) : null,
+    ruleCpu100xMs: ok ? round(ok.generated.cpuMs) : null,
+    ruleCpuBaselineMs: ok ? round(ok.baseline.cpuMs) : null,
+  };
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
 

@@ -3,9 +3,9 @@
  * model, for the targets that declare the `ai` family. Left out when none does.
  */
 import { jobsWithFamily, metric } from '../src/metrics';
-import { buildDashboard, DashboardDefinition, jobVariable, latencyQueries, promql, quantile, Section, statPanel, sumRate, timeseriesPanel } from './lib';
+import { buildDashboard, DashboardDefinition, latencyQueries, promql, quantile, Section, statPanel, sumRate, targetVariables, timeseriesPanel } from './lib';
 
-const J = 'job=~"$job"';
+const J = 'job=~"$job",instance=~"$instance"';
 
 export const ai: DashboardDefinition = {
   uid: 'stack-ai',
@@ -26,7 +26,10 @@ export const ai: DashboardDefinition = {
       {
         title: 'Summary',
         panels: [
-          statPanel('AI requests', [promql(sumRate(`${requests}{${J}}`), 'requests/s', { instant: true })], { unit: 'reqps' }),
+          statPanel('AI requests', [promql(sumRate(`${requests}{${J}}`), 'requests/s', { instant: true })], {
+            unit: 'reqps',
+            description: 'AI generation requests per second, all models.',
+          }),
           statPanel('Error ratio', [promql(errorRatio([]), 'errors', { instant: true })], {
             unit: 'percentunit',
             thresholds: [
@@ -35,8 +38,14 @@ export const ai: DashboardDefinition = {
             ],
             description: 'Share of failed generations (alert above 5%).',
           }),
-          statPanel('p95 generation time', [promql(quantile(0.95, duration, J), 'p95', { instant: true })], { unit: 's' }),
-          statPanel('Cache hit rate', [promql(hitRatio([]), 'hits', { instant: true })], { unit: 'percentunit' }),
+          statPanel('p95 generation time', [promql(quantile(0.95, duration, J), 'p95', { instant: true })], {
+            unit: 's',
+            description: '95th percentile of AI generation time, all models.',
+          }),
+          statPanel('Cache hit rate', [promql(hitRatio([]), 'hits', { instant: true })], {
+            unit: 'percentunit',
+            description: 'Share of AI requests served from the response cache.',
+          }),
         ],
       },
       {
@@ -46,9 +55,19 @@ export const ai: DashboardDefinition = {
             unit: 's',
             description: 'AI response time quantiles; exemplars link to the trace of a generation.',
           }),
-          timeseriesPanel('p95 generation time by model', [promql(quantile(0.95, duration, J, ['model']), '{{model}}', { exemplar: true })], { unit: 's' }),
-          timeseriesPanel('Requests by model', [promql(sumRate(`${requests}{${J}}`, ['model', 'status']), '{{model}} {{status}}')], { unit: 'reqps' }),
-          timeseriesPanel('Errors by model', [promql(errorRatio(['model']), '{{model}}')], { unit: 'percentunit', min: 0 }),
+          timeseriesPanel('p95 generation time by model', [promql(quantile(0.95, duration, J, ['model']), '{{model}}', { exemplar: true })], {
+            unit: 's',
+            description: '95th percentile of generation time per model; exemplars link to traces.',
+          }),
+          timeseriesPanel('Requests by model', [promql(sumRate(`${requests}{${J}}`, ['model', 'status']), '{{model}} {{status}}')], {
+            unit: 'reqps',
+            description: 'Generation requests per second by model and outcome.',
+          }),
+          timeseriesPanel('Errors by model', [promql(errorRatio(['model']), '{{model}}')], {
+            unit: 'percentunit',
+            min: 0,
+            description: 'Share of failed generations per model.',
+          }),
         ],
       },
       {
@@ -58,7 +77,12 @@ export const ai: DashboardDefinition = {
             unit: 'short',
             description: 'Prompt and completion tokens per second.',
           }),
-          timeseriesPanel('Cache hit rate by model', [promql(hitRatio(['model']), '{{model}}')], { unit: 'percentunit', min: 0, max: 1 }),
+          timeseriesPanel('Cache hit rate by model', [promql(hitRatio(['model']), '{{model}}')], {
+            unit: 'percentunit',
+            min: 0,
+            max: 1,
+            description: 'Share of requests per model served from the response cache.',
+          }),
         ],
       },
     ];
@@ -68,7 +92,7 @@ export const ai: DashboardDefinition = {
       title: this.title,
       description: `AI generation of the ${stack.name} stack: time, tokens, errors, cache.`,
       tags: ['ai'],
-      variables: [jobVariable(jobs)],
+      variables: targetVariables(jobs),
       sections,
     });
   },

@@ -5,11 +5,19 @@
  * Built over the configured JSON log sources; left out when there is none or Loki is disabled.
  */
 import * as dash from '@grafana/grafana-foundation-sdk/dashboard';
+import { FILE_TYPE_LABEL, FILE_TYPES } from '../promtail/sources';
 import { barsPanel, buildDashboard, DashboardDefinition, jobVariable, logql, logsPanel, Section, timeseriesPanel } from './lib';
 
-const SEL = '{job=~"$job"}';
+/**
+ * One file type per panel, so each event counts once (promtail/sources.ts FILE_TYPE_LABEL): events from the app
+ * log (errors are repeated in the error log), requests from the access log. The empty alternative keeps the lines
+ * of files named otherwise, which carry no file label.
+ */
+const selector = (fileType: string) => `{job=~"$job", ${FILE_TYPE_LABEL}=~"${fileType}|"}`;
+const EVENTS = selector(FILE_TYPES.events);
+const REQUESTS = selector(FILE_TYPES.requests);
 const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
-const count = (by: string, pipeline: string) => `sum by (${by}) (count_over_time(${SEL} | json${pipeline} [$__auto]))`;
+const count = (by: string, sel: string, pipeline: string) => `sum by (${by}) (count_over_time(${sel} | json${pipeline} [$__auto]))`;
 
 export const chatInteractions: DashboardDefinition = {
   uid: 'stack-chat-interactions',
@@ -30,18 +38,19 @@ export const chatInteractions: DashboardDefinition = {
       {
         title: 'Activity',
         panels: [
-          barsPanel('Chat interactions by job', [logql(count('job', ' | __error__="" | extra_path=~".*chat.*"'), '{{job}}')], {
+          barsPanel('Chat interactions by job', [logql(count('job', REQUESTS, ' | __error__="" | extra_path=~".*chat.*"'), '{{job}}')], {
             unit: 'short',
-            description: 'Requests whose path contains "chat", per job, from the JSON request logs.',
+            description: 'Requests whose path contains "chat", per job, from the access logs (one line per request).',
           }),
-          barsPanel('Log lines by job and level', [logql(count('job, level', ' | __error__="" | level=~"$level"'), '{{job}} {{level}}')], {
+          barsPanel('Log lines by job and level', [logql(count('job, level', EVENTS, ' | __error__="" | level=~"$level"'), '{{job}} {{level}}')], {
             unit: 'short',
+            description: 'Log lines per job and level (the Level variable filters them).',
           }),
-          barsPanel('Error lines per job', [logql(count('job', ' | __error__="" | level=~"ERROR|CRITICAL"'), '{{job}}')], {
+          barsPanel('Error lines per job', [logql(count('job', EVENTS, ' | __error__="" | level=~"ERROR|CRITICAL"'), '{{job}}')], {
             unit: 'short',
-            description: 'Lines logged at ERROR or CRITICAL.',
+            description: 'Events logged at ERROR or CRITICAL, from the app logs (the error logs repeat them).',
           }),
-          timeseriesPanel('Server errors by path', [logql(count('job, extra_path', ' | __error__="" | extra_status_code >= 500'), '{{job}} {{extra_path}}')], {
+          timeseriesPanel('Server errors by path', [logql(count('job, extra_path', REQUESTS, ' | __error__="" | extra_status_code >= 500'), '{{job}} {{extra_path}}')], {
             unit: 'short',
             description: 'Requests logged with a 5xx status code, by path.',
           }),
@@ -50,12 +59,12 @@ export const chatInteractions: DashboardDefinition = {
       {
         title: 'Logs',
         panels: [
-          logsPanel('Error lines', logql(`${SEL} | json | __error__="" | level=~"ERROR|CRITICAL"`, undefined, { maxLines: 500 }), {
+          logsPanel('Error lines', logql(`${EVENTS} | json | __error__="" | level=~"ERROR|CRITICAL"`, undefined, { maxLines: 500 }), {
             height: 10,
             description: 'The latest ERROR and CRITICAL lines. A line carrying extra.trace_id links to its trace in Jaeger.',
           }),
-          logsPanel('Recent logs', logql(`${SEL} | json | __error__="" | level=~"$level"`, undefined, { maxLines: 1000 }), {
-            description: 'Every line of the selected jobs and levels. A line carrying extra.trace_id links to its trace in Jaeger.',
+          logsPanel('Recent logs', logql(`${EVENTS} | json | __error__="" | level=~"$level"`, undefined, { maxLines: 1000 }), {
+            description: 'Every event (app log) of the selected jobs and levels. A line carrying extra.trace_id links to its trace in Jaeger.',
           }),
         ],
       },

@@ -10,10 +10,12 @@ import { performance } from './performance';
 import { ai } from './ai';
 import { chatInteractions } from './chat-interactions';
 import { stackHealth } from './stack-health';
+import { users } from './users';
+import { slo } from './slo';
 
-export const DASHBOARDS: readonly DashboardDefinition[] = [overview, performance, ai, chatInteractions, stackHealth];
+export const DASHBOARDS: readonly DashboardDefinition[] = [overview, performance, ai, users, chatInteractions, stackHealth, slo];
 
 /** Uids of the dashboards a stack gets when its config has no `dashboards.include`. */
-export const DEFAULT_DASHBOARDS: readonly string[] = [overview.uid, performance.uid, ai.uid, chatInteractions.uid, stackHealth.uid];
+export const DEFAULT_DASHBOARDS: readonly string[] = [overview.uid, performance.uid, ai.uid, users.uid, chatInteractions.uid, stackHealth.uid, slo.uid];
 
 export type { DashboardDefinition };

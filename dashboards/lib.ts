@@ -14,6 +14,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import type { ConfigDashboardConfig, ConfigPanelConfig, Stack } from '../src/schema';
 import { mapQuery } from '../src/mapping';
+import { scrapeJobs } from '../src/jobs';
 
 export type { Stack };
 export type Dashboard = dash.Dashboard;
@@ -21,8 +22,17 @@ export type Dashboard = dash.Dashboard;
 /** Every dashboard of the stack carries this tag; the dashboards link to each other through it. */
 export const STACK_TAG = 'monitoring-stack';
 
-export const PROMETHEUS: common.DataSourceRef = { type: 'prometheus', uid: DATASOURCE_UIDS.prometheus };
-export const LOKI: common.DataSourceRef = { type: 'loki', uid: DATASOURCE_UIDS.loki };
+/**
+ * Panels query through a datasource variable per type (`${prometheus_datasource}`), preset to the stack's
+ * provisioned datasource: a reader can point a dashboard at another Prometheus or Loki without editing it
+ * (grafana/dashboard-linter lint/rule_template_datasource.go). `buildDashboard` adds the variables the panels use.
+ */
+export const DATASOURCE_VARIABLES = { prometheus: 'prometheus_datasource', loki: 'loki_datasource' } as const;
+export const PROMETHEUS: common.DataSourceRef = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLES.prometheus}}` };
+export const LOKI: common.DataSourceRef = { type: 'loki', uid: `\${${DATASOURCE_VARIABLES.loki}}` };
+
+/** Variables a panel written in config may use, per datasource type: config dashboards get exactly these. */
+export const CONFIG_DASHBOARD_VARIABLES = { prometheus: ['job', 'instance'], loki: [] } as const;
 
 /** A dashboard module (one per file in dashboards/). */
 export interface DashboardDefinition {
@@ -169,6 +179,8 @@ export function statPanel(title: string, queries: Query[], opts: PanelOptions & 
 /** 1 = UP (green), 0 = DOWN (red). */
 export function upStatPanel(title: string, expr: string, legend: string, opts: PanelOptions = {}): PanelSpec {
   return statPanel(title, [promql(expr, legend, { instant: true })], {
+    // The value shows as UP/DOWN through the mappings; 'none' says the number itself has no unit.
+    unit: 'none',
     ...opts,
     mappings: [
       {
@@ -225,18 +237,23 @@ export function panelFromConfig(p: ConfigPanelConfig): PanelSpec {
   }
 }
 
+/** The jobs the `job` variable of a config dashboard offers: every scrape job of the stack. */
+export const configDashboardJobs = (stack: Stack): string[] => scrapeJobs(stack).map((j) => j.job);
+
 /** A dashboard written in a stack's config (`dashboards.custom[]`). */
 export function dashboardFromConfig(d: ConfigDashboardConfig): DashboardDefinition {
   return {
     uid: d.uid,
     title: d.title,
     folder: d.folder,
-    build: () =>
+    build: (stack) =>
       buildDashboard({
         uid: d.uid,
         title: d.title,
         description: d.description ?? '',
         tags: d.tags,
+        // Every scrape job, as the load-time check of config panels assumes (src/checks/dashboards/config.ts).
+        variables: d.panels.some((p) => p.promql !== undefined) ? targetVariables(configDashboardJobs(stack)) : [],
         sections: [{ panels: d.panels.map(panelFromConfig) }],
       }),
   };
@@ -244,6 +261,36 @@ export function dashboardFromConfig(d: ConfigDashboardConfig): DashboardDefiniti
 
 // ---------------------------------------------------------------------------------------------------------------
 // Variables
+
+/** The datasource variable of a type, preset to the stack's provisioned datasource of that type. */
+function datasourceVariable(type: keyof typeof DATASOURCE_VARIABLES): cog.Builder<dash.VariableModel> {
+  const title = type === 'prometheus' ? 'Prometheus' : 'Loki';
+  return new dash.DatasourceVariableBuilder(DATASOURCE_VARIABLES[type])
+    .label(`${title} data source`)
+    .type(type)
+    .current({ selected: true, text: title, value: DATASOURCE_UIDS[type] });
+}
+
+/**
+ * The `instance` variable: the targets of the selected jobs, asked from Prometheus (a discovered or relabelled
+ * target is not in the config), refreshed with the time range. Queries select with `instance=~"$instance"`.
+ */
+export function instanceVariable(): cog.Builder<dash.VariableModel> {
+  return new dash.QueryVariableBuilder('instance')
+    .label('Instance')
+    .datasource(PROMETHEUS)
+    .query({ qryType: 1, query: 'label_values(up{job=~"$job"},instance)', refId: 'PrometheusVariableQueryEditor-VariableQuery' })
+    .definition('label_values(up{job=~"$job"},instance)')
+    .refresh(dash.VariableRefresh.OnTimeRangeChanged)
+    .sort(dash.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.+')
+    .current({ selected: true, text: ['All'], value: ['$__all'] });
+}
+
+/** `job` and `instance`: the variables of a dashboard over scrape targets. */
+export const targetVariables = (jobs: string[]): Array<cog.Builder<dash.VariableModel>> => [jobVariable(jobs), instanceVariable()];
 
 /**
  * The `job` variable: a custom variable whose options are exactly the given jobs (taken from the stack config),
@@ -310,7 +357,7 @@ export function buildDashboard(spec: DashboardSpec): Dashboard | undefined {
         .includeVars(false)
         .keepTime(true),
     );
-  for (const v of spec.variables ?? []) b.withVariable(v);
+  const panels: dash.Panel[] = [];
   let id = 0;
   for (const section of sections) {
     if (section.title) b.withRow(new dash.RowBuilder(section.title).id(++id).collapsed(false));
@@ -318,9 +365,13 @@ export function buildDashboard(spec: DashboardSpec): Dashboard | undefined {
       const built = panel.build();
       built.id = ++id;
       if (spec.stack) mapPanelQueries(built, spec.stack);
+      panels.push(built);
       b.withPanel({ build: () => built });
     }
   }
+  const types = new Set(panels.map((p) => p.datasource?.type));
+  for (const type of ['prometheus', 'loki'] as const) if (types.has(type)) b.withVariable(datasourceVariable(type));
+  for (const v of spec.variables ?? []) b.withVariable(v);
   const out = b.build();
   out.panels = flow(out.panels ?? []);
   out.templating = { list: out.templating?.list ?? [] };

@@ -8,17 +8,17 @@ import {
   buildDashboard,
   DashboardDefinition,
   jobsMatcher,
-  jobVariable,
   latencyQueries,
   promql,
   Section,
   statPanel,
   sumRate,
+  targetVariables,
   timeseriesPanel,
   upStatPanel,
 } from './lib';
 
-const J = 'job=~"$job"';
+const J = 'job=~"$job",instance=~"$instance"';
 
 export const overview: DashboardDefinition = {
   uid: 'stack-overview',
@@ -87,6 +87,7 @@ export const overview: DashboardDefinition = {
               timeseriesPanel('Active users', [promql(`sum by (job) (${metric('http', 'active_users')}{${J}})`, '{{job}}')], {
                 unit: 'short',
                 min: 0,
+                description: 'Users currently active per job (the active_users gauge).',
               }),
             ]
           : [],
@@ -121,7 +122,7 @@ export const overview: DashboardDefinition = {
       title: this.title,
       description: `Status, traffic, errors, latency and users of the ${stack.name} stack's targets.`,
       tags: ['overview'],
-      variables: [jobVariable(targets)],
+      variables: targetVariables(targets),
       sections,
     });
   },

@@ -5,7 +5,7 @@
  */
 import { componentMetric } from '../src/metrics';
 import { enabledComponents, scrapeJobs } from '../src/jobs';
-import { buildDashboard, DashboardDefinition, jobsMatcher, promql, Section, sumRate, timeseriesPanel, upStatPanel } from './lib';
+import { buildDashboard, DashboardDefinition, jobsMatcher, promql, Section, sumRate, targetVariables, timeseriesPanel, upStatPanel } from './lib';
 
 export const stackHealth: DashboardDefinition = {
   uid: 'stack-health',
@@ -16,6 +16,8 @@ export const stackHealth: DashboardDefinition = {
     const components = enabledComponents(stack);
     const on = (c: (typeof components)[number]) => components.includes(c);
     const allJobs = scrapeJobs(stack).map((j) => j.job);
+    // The per-job panels follow the job and instance variables; a component's own panels pin its job.
+    const J = 'job=~"$job",instance=~"$instance"';
 
     const sections: Section[] = [
       {
@@ -25,11 +27,11 @@ export const stackHealth: DashboardDefinition = {
             width: 24,
             description: 'Whether Prometheus scrapes each stack component.',
           }),
-          timeseriesPanel('Scrape duration', [promql(`max by (job) (${componentMetric('prometheus', 'scrape_duration_seconds')}{${jobsMatcher(allJobs)}})`, '{{job}}')], {
+          timeseriesPanel('Scrape duration', [promql(`max by (job) (${componentMetric('prometheus', 'scrape_duration_seconds')}{${J}})`, '{{job}}')], {
             unit: 's',
             description: 'How long the last scrape of each job took (the timeout is the job’s scrape_timeout).',
           }),
-          timeseriesPanel('Targets down', [promql(`count by (job) (${componentMetric('prometheus', 'up')}{${jobsMatcher(allJobs)}} == 0)`, '{{job}}')], {
+          timeseriesPanel('Targets down', [promql(`count by (job) (${componentMetric('prometheus', 'up')}{${J}} == 0)`, '{{job}}')], {
             unit: 'short',
             min: 0,
             description: 'Targets whose last scrape failed.',
@@ -47,7 +49,7 @@ export const stackHealth: DashboardDefinition = {
           timeseriesPanel(
             'Rule group evaluation time',
             [promql(`max by (rule_group) (${componentMetric('prometheus', 'prometheus_rule_group_last_duration_seconds')}{job="prometheus"})`, '{{rule_group}}')],
-            { unit: 's' },
+            { unit: 's', description: 'How long the last evaluation of each rule group took (compare with its interval).' },
           ),
         ],
       },
@@ -65,6 +67,7 @@ export const stackHealth: DashboardDefinition = {
                 ),
                 timeseriesPanel('Loki ingestion bytes', [promql(sumRate(`${componentMetric('loki', 'loki_distributor_bytes_received_total')}{job="loki"}`), 'bytes/s')], {
                   unit: 'Bps',
+                  description: 'Log bytes Loki’s distributor receives per second.',
                 }),
               ]
             : []),
@@ -97,6 +100,7 @@ export const stackHealth: DashboardDefinition = {
               timeseriesPanel('Active alerts', [promql(`sum by (state) (${componentMetric('alertmanager', 'alertmanager_alerts')}{job="alertmanager"})`, '{{state}}')], {
                 unit: 'short',
                 min: 0,
+                description: 'Alerts Alertmanager holds, by state.',
               }),
             ]
           : [],
@@ -107,6 +111,7 @@ export const stackHealth: DashboardDefinition = {
       title: this.title,
       description: `The ${stack.name} monitoring stack watching itself.`,
       tags: ['stack'],
+      variables: targetVariables(allJobs),
       sections,
     });
   },

@@ -75,6 +75,17 @@ export const METRIC_FAMILIES = {
     system_memory_usage: gauge('Memory usage in percent (0-100)'),
     system_disk_usage: gauge('Disk usage in percent (0-100)'),
   },
+  /**
+   * Seed 000, "Dashboard / Użytkownicy": active users, new registrations, logins, conversions, retention. The seed
+   * names no metrics for them; these are the logical names (active users stay `http.active_users`, as seeds 003/004
+   * export them). Retention is the app's own cohort computation, exported as a ratio per period.
+   */
+  users: {
+    user_registrations_total: counter('New user registrations'),
+    user_logins_total: withValues(counter('Login attempts by outcome (status="success"|"failure")', 'status'), { status: ['success', 'failure'] }),
+    user_conversions_total: counter('Users converting to a paid plan (or the app\'s goal), by source of the conversion', 'source'),
+    user_retention_ratio: gauge('Share of a cohort active again after `period` (0-1)', 'period'),
+  },
   /** oliver006/redis_exporter. */
   redis: {
     redis_up: gauge('1 when the exporter reaches Redis'),
@@ -83,6 +94,10 @@ export const METRIC_FAMILIES = {
     redis_keyspace_hits_total: counter('Successful key lookups'),
     redis_keyspace_misses_total: counter('Failed key lookups'),
     redis_commands_processed_total: counter('Commands processed'),
+    // Dashboard panels (exporter/exporter.go v1.88.0: maxmemory, evicted_keys, db_keys by db).
+    redis_memory_max_bytes: gauge('maxmemory setting in bytes (0: no limit)'),
+    redis_evicted_keys_total: counter('Keys evicted because of maxmemory'),
+    redis_db_keys: gauge('Keys per database', 'db'),
   },
   /** prometheus-community/postgres_exporter. */
   postgres: {
@@ -91,6 +106,8 @@ export const METRIC_FAMILIES = {
     pg_stat_database_xact_commit: counter('Committed transactions', 'datname'),
     pg_stat_database_xact_rollback: counter('Rolled back transactions', 'datname'),
     pg_database_size_bytes: gauge('Database size in bytes', 'datname'),
+    // collector/pg_setting.go v0.20.1: every numeric server setting as pg_settings_<name>.
+    pg_settings_max_connections: gauge('The server\'s max_connections setting'),
   },
 } as const satisfies Record<string, Record<string, MetricDef>>;
 
@@ -107,6 +124,7 @@ export const FAMILY_KEY_METRICS: { [F in keyof typeof METRIC_FAMILIES]: keyof (t
   cache: 'cache_hits_total',
   websocket: 'websocket_connections_active',
   system: 'system_cpu_usage',
+  users: 'user_registrations_total',
   redis: 'redis_up',
   postgres: 'pg_up',
 };
@@ -145,6 +163,7 @@ export const COMPONENT_METRICS = {
     promtail_dropped_entries_total: counter('Log entries dropped after retries', 'host', 'reason'),
   },
   jaeger: {},
+  alloy: {},
   // blackbox_exporter v0.28.0 config/config.go (namespace blackbox_exporter).
   blackbox: {
     blackbox_exporter_config_last_reload_successful: gauge('1 when the last configuration reload succeeded'),

@@ -17,3 +17,16 @@ export const SEED_LOG_SOURCES: LogSourceInput[] = [
   { job: 'postgres_logs', hostPath: '/var/log/postgresql', include: '*.log', format: 'plain' },
   { job: 'ollama_logs', hostPath: '/var/log/ollama', include: '*.log', format: 'plain' },
 ];
+
+/**
+ * The seed layout (seed 000, "Struktura logów") writes one application's events to several files: every event to
+ * `app_YYYYMMDD.log`, ERROR/CRITICAL events again to `error_YYYYMMDD.log`, one line per request to
+ * `access_YYYYMMDD.log`. Counting all three counts an error twice and mixes requests with events, so each line
+ * carries the file type as a label (`file="app"`, …), taken from its file name: a handful of values per job.
+ * Lines from files named otherwise carry no `file` label. Any collector follows this definition.
+ */
+export const FILE_TYPE_LABEL = 'file';
+/** RE2 (Go) pattern over the collector's full file path; the `file` group is the label value. */
+export const FILE_TYPE_PATTERN = '(?:^|/)(?P<file>[a-z]+)_[0-9]{8}\\.log$';
+/** Which file type to count for what: events (every level once) and requests. */
+export const FILE_TYPES = { events: 'app', requests: 'access' } as const;

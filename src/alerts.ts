@@ -53,10 +53,17 @@ export function resolveAlerts(stack: Stack): RuleGroup[] {
   if (custom.length) groups.set('custom', custom);
   // Logical metric names become the names each job's exporter uses (scrapeTargets[].metrics; src/mapping.ts).
   const mapped = alertMapper(stack);
+  const runbook = runbookFiller(stack.alerts.runbookUrlPattern);
   return GROUP_ORDER.filter((g) => groups.has(g)).map((g) => {
     const interval = stack.alerts.groups[g]?.interval;
-    return { name: g, ...(interval ? { interval } : {}), rules: groups.get(g)!.flatMap(mapped) };
+    return { name: g, ...(interval ? { interval } : {}), rules: groups.get(g)!.flatMap(mapped).map(runbook) };
   });
+}
+
+/** A rule without a runbookUrl of its own gets the stack's pattern with `{alert}` replaced by its name. */
+function runbookFiller(pattern: string | undefined): (rule: AlertRule) => AlertRule {
+  if (!pattern) return (rule) => rule;
+  return (rule) => (rule.runbookUrl ? rule : { ...rule, runbookUrl: pattern.replace(/\{alert\}/g, rule.name) });
 }
 
 function jobsFor(entry: CatalogAlert, group: CatalogGroup, jobs: ReturnType<typeof scrapeJobs>): string[] {

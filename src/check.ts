@@ -9,18 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RouteConfig, Stack } from './schema';
 import { parseMatcher } from './promql';
-import { dashboardChecks } from './check-dashboards';
+import type { CheckResult, ExtraCheck } from './check-result';
+import { registryChecks } from './checks/run';
+import { kubernetesChecks } from './checks/kubernetes';
 
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  /** Tool output or explanation, shown on failure (and for notes on success). */
-  detail?: string;
-}
-
-/** Further checks over the synth output (e.g. dashboards) plug in here. */
-export type ExtraCheck = (stack: Stack, filesDir: string) => CheckResult[] | Promise<CheckResult[]>;
-export const extraChecks: ExtraCheck[] = [dashboardChecks];
+export type { CheckResult, ExtraCheck } from './check-result';
+// The named checks of the registry (src/checks/index.ts), the dashboard checks among them.
+// The kubernetes manifest checks (src/checks/kubernetes/) run for a stack with a kubernetes target only.
+export const extraChecks: ExtraCheck[] = [registryChecks, kubernetesChecks];
 
 interface Tool {
   name: 'promtool' | 'amtool';
@@ -28,7 +24,7 @@ interface Tool {
   hint: string;
 }
 
-function findTool(name: Tool['name']): Tool {
+export function findTool(name: Tool['name']): Tool {
   const env = process.env[name.toUpperCase()];
   const hint =
     name === 'promtool'
@@ -57,10 +53,13 @@ async function inSlot<T>(job: () => Promise<T>): Promise<T> {
   }
 }
 
-function run(tool: Tool, args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
+/** promtool test rules evaluates days of SLO scenarios (src/render/slo-tests.ts): minutes on a loaded machine. */
+const RULE_TESTS_TIMEOUT = 600_000;
+
+function run(tool: Tool, args: string[], cwd: string, timeout = 60_000): Promise<{ ok: boolean; output: string }> {
   const exec = () =>
     new Promise<{ ok: boolean; output: string }>((resolve) => {
-      execFile(tool.path!, args, { cwd, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      execFile(tool.path!, args, { cwd, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
         const output = `${stdout ?? ''}${stderr ?? ''}`.replace(/^Warning: --config.file flag overrides.*\n/gm, '').trim();
         // A number code is the tool's own non-zero exit; anything else (not startable, timed out) is explained.
         const failedToRun = err && typeof err.code !== 'number';
@@ -71,7 +70,7 @@ function run(tool: Tool, args: string[], cwd: string): Promise<{ ok: boolean; ou
 }
 
 /** Runs every check against `<filesDir>` (synth's `files/`); the tool runs overlap, the report keeps this order. */
-export async function runChecks(stack: Stack, filesDir: string): Promise<CheckResult[]> {
+export async function runChecks(stack: Stack, filesDir: string, source = `stack "${stack.name}"`): Promise<CheckResult[]> {
   const promtool = findTool('promtool');
   const amtool = findTool('amtool');
   const missing = [promtool, amtool]
@@ -80,7 +79,7 @@ export async function runChecks(stack: Stack, filesDir: string): Promise<CheckRe
   const [prom, am, extras] = await Promise.all([
     promtoolChecks(promtool, path.join(filesDir, 'prometheus')),
     amtoolChecks(stack, amtool, path.join(filesDir, 'alertmanager', 'alertmanager.yml')),
-    Promise.all(extraChecks.map(async (extra) => extra(stack, filesDir))),
+    Promise.all(extraChecks.map(async (extra) => extra(stack, filesDir, source))),
   ]);
   return [...missing, ...prom, ...am, ...extras.flat()];
 }
@@ -109,10 +108,10 @@ async function ruleTests(promtool: Tool, testsDir: string): Promise<CheckResult[
   if (!files.length) return [];
   const size = Math.ceil(files.length / Math.max(1, os.availableParallelism()));
   const shares = Array.from({ length: Math.ceil(files.length / size) }, (_, i) => files.slice(i * size, (i + 1) * size));
-  const runs = await Promise.all(shares.map((share) => run(promtool, ['test', 'rules', ...share], testsDir)));
+  const runs = await Promise.all(shares.map((share) => run(promtool, ['test', 'rules', ...share], testsDir, RULE_TESTS_TIMEOUT)));
   const all = { ok: runs.every((r) => r.ok), output: runs.map((r) => r.output).filter(Boolean).join('\n') };
   if (all.ok) return [{ name: `promtool test rules (${files.length} files)`, ok: true, detail: all.output }];
-  const each = await Promise.all(files.map(async (file) => ({ file, res: await run(promtool, ['test', 'rules', file], testsDir) })));
+  const each = await Promise.all(files.map(async (file) => ({ file, res: await run(promtool, ['test', 'rules', file], testsDir, RULE_TESTS_TIMEOUT) })));
   const failed = each.filter((r) => !r.res.ok);
   if (!failed.length) return [{ name: `promtool test rules (${files.length} files)`, ok: false, detail: all.output }];
   return failed.map(({ file, res }) => ({
@@ -254,6 +253,7 @@ export function formatReport(results: CheckResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}`);
+    if (r.ok && r.notes?.length) lines.push(...r.notes.map((l) => `        ${l}`));
     const showDetail = !r.ok || r.detail?.startsWith('note:') || r.detail?.includes('\nnote:');
     if (showDetail && r.detail) {
       const detail = r.ok ? r.detail.split('\n').filter((l) => l.startsWith('note:')).join('\n') : r.detail;

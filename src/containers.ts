@@ -24,6 +24,11 @@ export interface ComponentRuntime {
   healthcheck: string[];
   /** Grace period before failed checks count (Loki's ring takes a while to become ready). */
   healthStartPeriod: string;
+  /**
+   * Owner the image gives `dataDir` when it is not `user`: a new named volume copies it, so the volume-init chowns
+   * the volume to `user` (Alloy's /var/lib/alloy/data belongs to its unused `alloy` user).
+   */
+  imageDataOwner?: string;
 }
 
 export const uidOf = (runtime: ComponentRuntime): number => Number(runtime.user.split(':')[0]);
@@ -78,6 +83,15 @@ export const GRAFANA_ADMIN_PASSWORD_FILE = `${GRAFANA_CONFIG_DIR}/secrets/admin_
 export const PROMTAIL_SOURCES_DIR = '/var/log/sources';
 export const promtailSourceDir = (job: string) => `${PROMTAIL_SOURCES_DIR}/${job}`;
 export const DOCKER_SOCKET = '/var/run/docker.sock';
+export const ALLOY_CONFIG_FILE = 'config.alloy';
+
+/** bash's /dev/tcp as an HTTP/1.0 client (images without wget/curl), healthy on a 200 status line. */
+const bashHttpGet = (port: number, path: string) => [
+  'CMD',
+  'bash',
+  '-c',
+  `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`,
+];
 
 export const RUNTIME: Record<ComponentName, ComponentRuntime> = {
   prometheus: {
@@ -122,13 +136,21 @@ export const RUNTIME: Record<ComponentName, ComponentRuntime> = {
     configDir: '/etc/promtail',
     dataDir: '/var/lib/promtail',
     // The image (Ubuntu) has bash: an HTTP/1.0 request over bash's /dev/tcp, healthy on a 200 status line.
-    healthcheck: [
-      'CMD',
-      'bash',
-      '-c',
-      `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_PORTS.promtail} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`,
-    ],
+    healthcheck: bashHttpGet(CONTAINER_PORTS.promtail, '/ready'),
     healthStartPeriod: '30s',
+  },
+  alloy: {
+    image: 'grafana/alloy',
+    // As Promtail: root to read host log files of any owner (and the Docker socket), every capability dropped but
+    // DAC_READ_SEARCH. The image's `alloy` user (473) is not its default and upstream calls running as it
+    // experimental (grafana/alloy v1.18.1 Dockerfile).
+    user: '0:0',
+    configDir: '/etc/alloy',
+    dataDir: '/var/lib/alloy/data',
+    // Ubuntu noble image: bash, no wget/curl; /-/ready per internal/service/http/http.go.
+    healthcheck: bashHttpGet(CONTAINER_PORTS.alloy, '/-/ready'),
+    healthStartPeriod: '30s',
+    imageDataOwner: '473:473',
   },
   jaeger: {
     image: 'jaegertracing/jaeger',

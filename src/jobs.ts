@@ -10,6 +10,8 @@ export const CONTAINER_PORTS = {
   loki: 3100,
   promtail: 9080,
   jaeger: 16686,
+  // Alloy's HTTP server (UI, /metrics, /-/ready): --server.http.listen-addr, default port 12345.
+  alloy: 12345,
   blackbox: 9115,
 } as const satisfies Record<ComponentName, number>;
 

@@ -12,6 +12,7 @@ import * as yaml from 'js-yaml';
 import { buildJsonSchema, Stack } from './schema';
 import { ConfigError, jsonPath, Problem } from './errors';
 import { crossCheck } from './validate';
+import { applyCollector } from './logs/collector';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -63,7 +64,7 @@ export function validateStack(input: unknown, source: string): Stack {
   const data = input === undefined ? undefined : JSON.parse(JSON.stringify(input));
   const validate = getValidator();
   if (!validate(data)) throw new ConfigError(schemaProblems(validate.errors ?? [], source));
-  const stack = data as Stack;
+  const stack = applyCollector(data as Stack);
   const problems = crossCheck(stack, source);
   if (problems.length > 0) throw new ConfigError(problems);
   return stack;

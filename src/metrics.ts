@@ -8,6 +8,7 @@ import type { ComponentName, Stack } from './schema';
 import { scrapeJobs } from './jobs';
 import { COMPONENT_METRICS, METRIC_FAMILIES, MetricDef, PROBE_METRICS, SCRAPE_METRICS } from '../metrics/families';
 import { exportedSeries } from './mapping';
+import { sloRecords } from './render/slo';
 
 export { COMPONENT_METRICS, METRIC_FAMILIES, PROBE_METRICS, SCRAPE_METRICS };
 export type { MetricDef, MetricType } from '../metrics/families';
@@ -89,6 +90,8 @@ export function providedSeries(stack: Stack): Map<string, string[]> {
     const dropped = job.dropMetrics.map((re) => new RegExp(`^(?:${re})$`));
     for (const name of names) if (!dropped.some((re) => re.test(name))) add(name, job.job);
   }
+  // Prometheus records the SLO series itself (src/render/slo.ts).
+  if (stack.components.prometheus.enabled) for (const name of sloRecords(stack)) add(name, 'prometheus');
   return out;
 }
 

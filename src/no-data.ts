@@ -1,6 +1,6 @@
 /**
- * No-data guards: for every metric family a scrape target declares (`ruleSets`), one `MetricsMissing` rule that fires
- * when the target is up but the family's key metric is absent, under the name the target exports it. Without it a
+ * No-data guards: for every metric family a scrape target declares (`ruleSets`), a `MetricsMissing` rule that fires
+ * when a target is up but the family's key metric is absent, under the name the target exports it. Without it a
  * renamed metric or another app's names silence every rule of the family and nothing says so. A target that is down
  * stays quiet here: TargetDown covers it.
  */
@@ -24,31 +24,45 @@ export function keyMetric(stack: Stack, job: string, family: string): string | u
   return defs[logical].type === 'histogram' ? seriesNames(exported, defs[logical])[3] : exported;
 }
 
-/** One rule per target and declared family; none when the stack disables the catalog or the alert. */
+/**
+ * One rule per declared family and exported key metric, over every target that declares it: one rule per target
+ * would cost Prometheus an evaluation per target (600 rules at 100 services, docs/performance.md) for the same answer.
+ * None when the stack disables the catalog or the alert.
+ */
 export function noDataRules(stack: Stack): AlertRule[] {
   const override = stack.alerts.overrides[NO_DATA_ALERT.name];
   if (!stack.alerts.catalog || override?.enabled === false) return [];
-  const rules: AlertRule[] = [];
+  const groups = new Map<string, { family: string; key: string; jobs: Job[] }>();
   for (const job of scrapeJobs(stack)) {
     if (job.component) continue;
-    const keys = new Map(job.ruleSets.map((f) => [f, keyMetric(stack, job.job, f)] as const));
-    for (const [family, key] of keys) {
-      if (key) rules.push(noDataRule(job, family, key, [...keys.values()].filter((k): k is string => !!k), override));
+    for (const family of job.ruleSets) {
+      const key = keyMetric(stack, job.job, family);
+      if (!key) continue;
+      const id = `${family}\u0000${key}`;
+      if (!groups.has(id)) groups.set(id, { family, key, jobs: [] });
+      groups.get(id)!.jobs.push(job);
     }
   }
-  return rules;
+  return [...groups.values()].map((g) => noDataRule(g.jobs, g.family, g.key, jobKeys(stack, g.jobs[0]), override));
 }
 
 type Override = Stack['alerts']['overrides'][string] | undefined;
 type Job = ReturnType<typeof scrapeJobs>[number];
 
+/** Every key metric of one target: its test inputs need them all, so only the family under test is missing. */
+function jobKeys(stack: Stack, job: Job): string[] {
+  return job.ruleSets.map((f) => keyMetric(stack, job.job, f)).filter((k): k is string => !!k);
+}
+
 /**
- * The rule of one target and family. Its test inputs hold the target's other key metrics too: the rules of one
- * alert name are tested together, so only this family may be missing in the firing case.
+ * The rule of one family and key metric over its targets. Its tests use the first target: the rules of one alert
+ * name are tested together, so the target's other key metrics are present in the firing case.
  */
-function noDataRule(job: Job, family: string, key: string, jobKeys: string[], override: Override): AlertRule {
-  const pin = jobMatcher([job.job]);
-  const labels = { job: job.job, instance: job.targets[0], service: job.labels.service };
+function noDataRule(jobs: Job[], family: string, key: string, keysOfFirst: string[], override: Override): AlertRule {
+  const names = jobs.map((j) => j.job);
+  const pin = jobMatcher(names);
+  const first = jobs[0];
+  const labels = { job: first.job, instance: first.targets[0], service: first.labels.service };
   const present = (metrics: string[]) => metrics.map((m) => ({ series: series(m, labels), values: '1x30' }));
   const up = { series: series('up', labels), values: '1x30' };
   const spec = AlertSpec.parse({
@@ -60,15 +74,15 @@ function noDataRule(job: Job, family: string, key: string, jobKeys: string[], ov
     description: override?.description ?? NO_DATA_ALERT.description(family, key),
     ...(override?.runbookUrl ? { runbookUrl: override.runbookUrl } : {}),
     ...(override?.annotations ? { annotations: override.annotations } : {}),
-    // `job` too: rules of one name need distinct labels (promtool's duplicate-rule lint) when targets share a family.
-    labels: { ...(override?.labels ?? {}), family, job: job.job },
-    jobs: [job.job],
+    // The firing series carry `job` from `up`; `family` keeps the rules of one name apart.
+    labels: { ...(override?.labels ?? {}), family },
+    jobs: names,
     // `unless on (job, instance)`: any series of the key metric on the instance counts as present.
     expr: `${selector('up', pin)} == 1\nunless on (job, instance)\n${selector(key, pin)}`,
     test: {
-      firing: [up, ...present(jobKeys.filter((k) => k !== key))],
+      firing: [up, ...present(keysOfFirst.filter((k) => k !== key))],
       // Quiet: the instance up with every key metric, and a second instance down without any (TargetDown's case).
-      quiet: [up, ...present(jobKeys), { series: series('up', { ...labels, instance: `${labels.instance}-down` }), values: '0x30' }],
+      quiet: [up, ...present(keysOfFirst), { series: series('up', { ...labels, instance: `${labels.instance}-down` }), values: '0x30' }],
       expectLabels: labels,
     },
   });

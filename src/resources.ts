@@ -6,7 +6,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { Stack } from './schema';
-import { requiredSecrets } from './pulumi/secrets';
+import { placeholderSecret, requiredSecrets } from './pulumi/secrets';
 
 export const PULUMI_PROJECT = 'monitoring-stack';
 export const SECRET_MARKER = '[secret]';
@@ -74,7 +74,7 @@ function effectiveConfig(stack: Stack, options: GraphOptions): { config: Record<
   if (options.placeholderSecrets ?? true) {
     for (const name of requiredSecrets(stack)) {
       if (!(name in config)) {
-        config[name] = `placeholder-${name}`;
+        config[name] = placeholderSecret(stack, name);
         secretKeys.add(name);
       }
     }

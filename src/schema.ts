@@ -105,9 +105,54 @@ export const DEFAULT_VERSIONS = {
   loki: '3.7.2',
   promtail: '3.6.10',
   jaeger: '2.11.0',
-  /** Deployed only when the stack has `probes` (src/probes.ts). */
+  /** Grafana Alloy, Promtail's successor (`logs.collector: 'alloy'`). */
+  alloy: 'v1.18.1',
+  /** Deployed only when the stack has `probes` (src/jobs.ts `blackboxDeployed`). */
   blackbox: 'v0.28.0',
 } as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exporters: containers beside the components, off unless enabled (src/exporters.ts, src/pulumi/exporters.ts).
+// Prometheus scrapes them through `scrapeTargets` (e.g. job "redis" at "redis-exporter:9121"), checked in validate.ts.
+
+/**
+ * Pinned default exporter versions (tags read upstream at these releases). The Redis exporter's alpine variant is
+ * the one with a wget for its healthcheck (its scratch image has no tool at all).
+ */
+export const EXPORTER_VERSIONS = {
+  redisExporter: 'v1.88.0-alpine',
+  postgresExporter: 'v0.20.1',
+  nodeExporter: 'v1.12.1',
+  cadvisor: 'v0.60.5',
+} as const;
+export type ExporterName = keyof typeof EXPORTER_VERSIONS;
+export const EXPORTER_NAMES = Object.keys(EXPORTER_VERSIONS) as ExporterName[];
+
+const exporter = (name: ExporterName, port: number, memory: string) =>
+  component(EXPORTER_VERSIONS[name], port, memory).extend({ enabled: z.boolean().default(false) });
+
+const EXPORTER_COMPONENTS = {
+  /** oliver006/redis_exporter watching one Redis; `password` is read from a file, never from the config. */
+  redisExporter: exporter('redisExporter', 9121, '64m')
+    .extend({
+      /** The Redis to watch, without credentials (Redis on the Docker host: host.docker.internal). */
+      // Checked in src/exporters.ts (not by a pattern here, whose message would echo a pasted password).
+      address: z
+        .string()
+        .default('redis://host.docker.internal:6379')
+        .meta({ expected: 'a Redis address "redis://host:port" (or rediss://) without credentials' }),
+      password: SecretRef.optional(),
+    })
+    .prefault({}),
+  /** prometheus-community/postgres_exporter; the DSN (postgresql://user:password@host:port/db?…) is a secret. */
+  postgresExporter: exporter('postgresExporter', 9187, '128m')
+    .extend({ dsn: SecretRef.default({ secret: 'postgresDsn' }) })
+    .prefault({}),
+  /** Host metrics (CPU, memory, disks, network) from the host's root filesystem, mounted read-only. */
+  nodeExporter: exporter('nodeExporter', 9100, '128m').prefault({}),
+  /** Per-container metrics; needs read-only host mounts (src/exporters.ts CADVISOR_MOUNTS). */
+  cadvisor: exporter('cadvisor', 8080, '256m').prefault({}),
+};
 
 const Components = z.strictObject({
   prometheus: component(DEFAULT_VERSIONS.prometheus, 9090, '2g').extend(withExternalUrl).prefault({}),
@@ -115,6 +160,10 @@ const Components = z.strictObject({
   grafana: component(DEFAULT_VERSIONS.grafana, 3001, '512m').extend(withExternalUrl).prefault({}),
   loki: component(DEFAULT_VERSIONS.loki, 3100, '1g').prefault({}),
   promtail: component(DEFAULT_VERSIONS.promtail, 9080, '256m')
+    .extend({ publish: z.boolean().default(false) })
+    .prefault({}),
+  /** Runs only when `logs.collector` is 'alloy' (Promtail only when it is 'promtail'). */
+  alloy: component(DEFAULT_VERSIONS.alloy, 12345, '256m')
     .extend({ publish: z.boolean().default(false) })
     .prefault({}),
   jaeger: component(DEFAULT_VERSIONS.jaeger, 16686, '1g')
@@ -145,6 +194,7 @@ const Components = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  ...EXPORTER_COMPONENTS,
   /** The blackbox exporter that runs `probes`; internal (Prometheus reaches it on the stack network). */
   blackbox: component(DEFAULT_VERSIONS.blackbox, 9115, '64m')
     .extend({ publish: z.boolean().default(false) })
@@ -411,6 +461,15 @@ const RuleGroupSettings = z.strictObject({
 const Alerts = z.strictObject({
   /** Include the seed catalog (rule sets chosen per scrape target, plus stack self-monitoring). */
   catalog: z.boolean().default(true),
+  /**
+   * The `runbook_url` of every alert that sets no `runbookUrl` of its own: a URL in which `{alert}` stands for the
+   * alert name, e.g. "https://runbooks.example.com/alerts/{alert}" (check's `alerts/runbook-url` wants one on every alert).
+   */
+  runbookUrlPattern: z
+    .string()
+    .regex(/^https?:\/\/[^\s?#@]+\{alert\}[^\s?#@]*$/)
+    .optional()
+    .meta({ expected: 'an http(s) URL containing {alert}, without credentials, query or fragment, e.g. "https://runbooks.example.com/alerts/{alert}"' }),
   overrides: z.record(AlertName, AlertOverride).default({}),
   custom: z.array(AlertSpec).default([]),
   /** Per rule group settings, by group name: a catalog rule set (http, ai, …, stack) or "custom". */
@@ -558,6 +617,12 @@ const Alertmanager = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // Logs (Promtail → Loki)
 
+export const LOG_FORMATS = ['json', 'structlog', 'logfmt', 'plain'] as const;
+const LogFieldName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+  .meta({ expected: 'a field name matching [a-zA-Z_][a-zA-Z0-9_]* (it may become a label name)' });
+
 const LogSource = z.strictObject({
   /** Loki `job` label, e.g. "backend_logs". */
   job: Identifier,
@@ -565,15 +630,28 @@ const LogSource = z.strictObject({
   hostPath: z.string().regex(/^\//).meta({ expected: 'an absolute host path' }),
   /** Glob of files under `hostPath`. */
   include: z.string().default('*.log'),
-  /** `json` parses the seed JSON log format; `plain` ships lines as they are. */
-  format: z.enum(['json', 'plain']).default('json'),
+  /**
+   * How lines are parsed: `json` (the seed format by default), `structlog` (JSON with `event`, top-level keys),
+   * `logfmt`, or `plain` (shipped as is, or split by `regex`). Defaults per format: promtail/pipeline.ts.
+   */
+  format: z.enum(LOG_FORMATS).default('json'),
+  /** Extracted field → where it is in the line (JMESPath for json/structlog, the key for logfmt). */
+  fields: z.record(LogFieldName, z.string().min(1)).optional(),
+  /** `plain` only: an RE2 regular expression whose named groups `(?P<name>…)` are the extracted fields. */
+  regex: z.string().min(1).optional(),
+  /** Extracted fields that become Loki labels: low-cardinality only (level, logger, service…). */
+  labelFields: z.array(LogFieldName).optional(),
+  /** Extracted fields attached as structured metadata (request_id, user_id, trace_id…): searchable, no new streams. */
+  metadataFields: z.array(LogFieldName).optional(),
   labels: Labels.default({}),
 });
 
 const Logs = z.strictObject({
   retention: Duration.default('168h'),
   sources: z.array(LogSource).default([]),
-  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into Promtail). */
+  /** The agent that ships the logs: Promtail (end-of-life 2026-03-02) or Grafana Alloy, its successor. */
+  collector: z.enum(['promtail', 'alloy']).default('promtail'),
+  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into the collector). */
   dockerDiscovery: z.boolean().default(false),
 });
 
@@ -643,6 +721,152 @@ const Dashboards = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// SLOs (service level objectives): multi-window, multi-burn-rate alerts (src/render/slo.ts). Field names follow
+// OpenSLO v1 where it has one: name (metadata.name), description, service, target (objectives[].target), window
+// (timeWindow[].duration, rolling), indicator.errors/good/total (ratioMetric.bad/good/total).
+
+/** A PromQL series selector of a counter, e.g. `http_requests_total{job="backend",status=~"5.."}`. */
+const CounterSelector = z
+  .string()
+  .min(1)
+  .meta({ expected: 'a PromQL series selector of a counter, e.g. http_requests_total{job="backend"}' });
+
+/** Events counted by two counters: `total`, and either the failed ones (`errors`) or the good ones (`good`). */
+const RatioIndicator = z
+  .strictObject({
+    errors: CounterSelector.optional(),
+    good: CounterSelector.optional(),
+    total: CounterSelector,
+  })
+  .meta({ expected: 'a ratio indicator { errors (or good), total } of counter selectors' });
+
+/** Requests slower than `threshold` seconds (the histogram's `le` bucket holding the good ones) are errors. */
+const LatencyIndicator = z
+  .strictObject({
+    latency: z.strictObject({
+      /** Histogram base name (without `_bucket`). */
+      histogram: MetricName,
+      /** Matchers narrowing its series, e.g. `job="backend"`. */
+      matchers: MatcherList.optional(),
+      /** Seconds: an upper bound (`le`) of one of the histogram's buckets. */
+      threshold: z.number().gt(0),
+    }),
+  })
+  .meta({ expected: 'a latency indicator { latency: { histogram, matchers, threshold } }' });
+
+/** One alert of an SLO (page or ticket). */
+const sloAlert = (severity: z.infer<typeof Severity>) =>
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    severity: Severity.default(severity),
+    labels: Labels.default({}),
+    /** Further annotations, or replacements of `summary` and `description` (templates; `$value` is not offered). */
+    annotations: Labels.default({}),
+  });
+
+const SloAlerting = z.strictObject({
+  /** Fast burn: 2 % of the budget in 1 h (14.4x) or 5 % in 6 h (6x), for a 30 d window; scaled for others. */
+  page: sloAlert('critical').prefault({}),
+  /** Slow burn: 10 % of the budget in 1 d (3x) or in 3 d (1x). */
+  ticket: sloAlert('warning').prefault({}),
+  /** The SLO's total counter is absent (renamed metric, target gone). */
+  noData: sloAlert('warning').extend({ for: Duration.default('10m') }).prefault({}),
+  /** Labels on every alert of the SLO. */
+  labels: Labels.default({}),
+});
+
+const Slo = z.strictObject({
+  /** Used in rule file names, the `slo` label and the dashboard. */
+  name: Identifier,
+  description: z.string().optional(),
+  /** The `service` label of the SLO's alerts (routing and inhibition use it). */
+  service: z.string().min(1).optional(),
+  /** The objective: the share of good events, between 0 and 1 (0.999 = 99.9 %). */
+  target: z.number().gt(0).lt(1),
+  /** Rolling period, e.g. "30d", "28d", "7d". */
+  window: Duration.default('30d'),
+  indicator: z.union([RatioIndicator, LatencyIndicator]),
+  alerting: SloAlerting.prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Checks (npm run check): reasoned exclusions
+
+/** Silences one named check of `npm run check` (`npm run check -- --list`), for one alert or panel or for all. */
+const CheckExclusion = z.strictObject({
+  /** A check id such as "rules/rate-range" (validate.ts rejects an unknown one, and the config checks). */
+  check: z
+    .string()
+    .regex(/^[a-z]+\/[a-z0-9-]+$/)
+    .meta({ expected: 'a check id such as "rules/rate-range" (npm run check -- --list)' }),
+  /** Only findings about this alert or recording rule. */
+  alert: z.string().min(1).optional(),
+  /** Only findings about this dashboard (uid). */
+  dashboard: z.string().min(1).optional(),
+  /** Only findings about this panel (title). */
+  panel: z.string().min(1).optional(),
+  /** Why the finding is acceptable here; required, so nothing is silenced without one. */
+  reason: z
+    .string()
+    .min(10)
+    .regex(/\S/)
+    .meta({ expected: 'a reason of at least 10 characters saying why the check does not apply' }),
+});
+
+const Checks = z.strictObject({
+  exclude: z.array(CheckExclusion).default([]),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Where the stack runs: one Docker host (default) or a Kubernetes cluster with the Prometheus Operator.
+
+/** A Kubernetes object name or namespace (RFC 1123 label). */
+const KubeName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+  .max(53)
+  .meta({ expected: 'a lowercase DNS label of at most 53 characters (letters, digits, "-"), such as "monitoring"' });
+const ChartVersion = z
+  .string()
+  .regex(/^[0-9]+\.[0-9]+\.[0-9]+$/)
+  .meta({ expected: 'a pinned chart version such as "67.8.0" (no ranges, no "latest")' });
+
+/**
+ * Pinned Helm chart versions: kube-prometheus-stack 67.8.0 (Prometheus Operator v0.79.2, prometheus-community/helm-charts
+ * charts/kube-prometheus-stack/Chart.yaml) and grafana/loki production/helm/loki/Chart.yaml 6.29.0 (Loki 3.4.2).
+ */
+export const DEFAULT_CHART_VERSIONS = {
+  kubePrometheusStack: '67.8.0',
+  loki: '6.29.0',
+} as const;
+
+const KubernetesTarget = z.strictObject({
+  kind: z.literal('kubernetes'),
+  namespace: KubeName,
+  /** The Helm release of kube-prometheus-stack: its selectors pick objects labelled `release: <release>`. */
+  release: KubeName,
+  chartVersions: z
+    .strictObject({
+      kubePrometheusStack: ChartVersion.default(DEFAULT_CHART_VERSIONS.kubePrometheusStack),
+      loki: ChartVersion.default(DEFAULT_CHART_VERSIONS.loki),
+    })
+    .prefault({}),
+  storageClass: KubeName.optional(),
+  replicas: z
+    .strictObject({
+      prometheus: z.number().int().min(1).max(10).default(1),
+      alertmanager: z.number().int().min(1).max(10).default(1),
+    })
+    .prefault({}),
+  /** Prometheus retention on the cluster; defaults to `prometheus.retentionTime`. */
+  retention: Duration.optional(),
+  /** The chart's own default rules and dashboards: off, so the catalog is the single source of alerts. */
+  chartDefaults: z.strictObject({ rules: z.boolean().default(false), dashboards: z.boolean().default(false) }).prefault({}),
+});
+const DockerTarget = z.strictObject({ kind: z.literal('docker') });
+const Target = z.discriminatedUnion('kind', [DockerTarget, KubernetesTarget]);
+
+// ---------------------------------------------------------------------------------------------------------------
 // The stack
 
 export const StackSchema = z.strictObject({
@@ -663,6 +887,12 @@ export const StackSchema = z.strictObject({
   logs: Logs.prefault({}),
   grafana: Grafana.prefault({}),
   dashboards: Dashboards.prefault({}),
+  /** Service level objectives, each with recording rules, burn-rate alerts, behaviour tests and a dashboard. */
+  slos: z.array(Slo).default([]),
+  /** Settings of `npm run check`'s named checks: reasoned exclusions. */
+  checks: Checks.prefault({}),
+  /** Where the stack runs: `docker` (default) or `kubernetes` (kube-prometheus-stack; manifests under synth's manifests/). */
+  target: Target.default({ kind: 'docker' }),
 });
 
 /** What a user writes (fields with defaults are optional). */
@@ -674,6 +904,8 @@ export type AlertSpecInput = z.input<typeof AlertSpec>;
 export type AlertSpecConfig = z.output<typeof AlertSpec>;
 export type ReceiverConfig = Stack['alertmanager']['receivers'][number];
 export type RouteConfig = RouteShape;
+export type SloConfig = Stack['slos'][number];
+export type SloInput = z.input<typeof Slo>;
 export type ConfigDashboardConfig = Stack['dashboards']['custom'][number];
 export type ConfigPanelConfig = ConfigDashboardConfig['panels'][number];
 export type SecretRefValue = z.output<typeof SecretRef>;
@@ -681,9 +913,13 @@ export type RuleSetName = (typeof RULE_SET_NAMES)[number];
 export type FamilyMappingConfig = z.output<typeof FamilyMapping>;
 export type MetricFamilyConfig = z.output<typeof MetricFamily>;
 export type ProbeConfig = Stack['probes'][number];
-export type ComponentName = keyof Stack['components'];
-/** The components every stack deploys (unless disabled). `blackbox` is not among them: it comes with `probes`. */
-export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger'];
+/** The stack's own components (the exporters are `ExporterName`s). `blackbox` is one, deployed only with `probes`. */
+export type ComponentName = Exclude<keyof Stack['components'], ExporterName>;
+export type CheckExclusionConfig = Stack['checks']['exclude'][number];
+export type KubernetesTargetConfig = Extract<Stack['target'], { kind: 'kubernetes' }>;
+export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'alloy'];
+export type LogSourceConfig = Stack['logs']['sources'][number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Typed identity for `stacks/<name>.ts`: gives completion and compile-time checks. */
 export function defineStack(config: StackInput): StackInput {

@@ -3,11 +3,19 @@ import type { Stack } from './schema';
 import { renderStack, RenderOptions } from './render';
 import { validateStack } from './load';
 import { writeTree, WriteOptions } from './output';
+import { renderManifests } from './render/kubernetes';
+import { CHART_VALUES_FILE, kubePrometheusStackValues } from './render/kubernetes/chart-values';
+import { GENERATED_HEADER, toYaml } from './yaml';
 
 /** All synth output, keyed by path relative to the output directory. */
 export function synthesize(stack: Stack, options: RenderOptions = {}): Record<string, string> {
   const files = renderStack(stack, options);
-  return Object.fromEntries(Object.entries(files).map(([rel, content]) => [`files/${rel}`, content]));
+  // A kubernetes stack also gets its manifests (the same rules, dashboards and routing as objects), owned like files/.
+  return {
+    ...Object.fromEntries(Object.entries(files).map(([rel, content]) => [`files/${rel}`, content])),
+    ...Object.fromEntries(Object.entries(renderManifests(stack, files)).map(([rel, content]) => [`manifests/${rel}`, content])),
+    ...(stack.target.kind === 'kubernetes' ? { [CHART_VALUES_FILE]: toYaml(kubePrometheusStackValues(stack), GENERATED_HEADER(stack.name)) } : {}),
+  };
 }
 
 /**

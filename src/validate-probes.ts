@@ -6,13 +6,13 @@
 import { COMPONENT_NAMES, Stack } from './schema';
 import { jaegerPorts } from './containers';
 import { plainUrlVerdict } from './credential-urls';
-import { jsonPath, Problem } from './errors';
 import { parseDuration } from './duration';
 import { blackboxDeployed, scrapeJobs } from './jobs';
 
-export function probeProblems(stack: Stack, source: string): Problem[] {
-  const problems: Problem[] = [];
-  const add = (parts: Array<string | number>, message: string) => problems.push({ source, path: jsonPath(parts), message });
+type Add = (parts: Array<string | number>, message: string) => void;
+
+/** Reports each problem of the stack's probes by JSON path (src/checks/config/probes.ts). */
+export function checkProbes(stack: Stack, add: Add): void {
   if (stack.probes.length && !stack.components.blackbox.enabled)
     add(['components', 'blackbox', 'enabled'], 'the stack has probes, which the blackbox exporter runs; expected it enabled (or no probes)');
   const publishedBy = blackboxDeployed(stack) && stack.components.blackbox.publish ? portOwner(stack, stack.components.blackbox.port) : undefined;
@@ -32,7 +32,6 @@ export function probeProblems(stack: Stack, source: string): Problem[] {
     for (const label of Object.keys(p.labels))
       if (label.startsWith('__')) add(['probes', i, 'labels', label], 'label names starting with "__" are reserved for Prometheus');
   });
-  return problems;
 }
 
 /** The core component field that publishes TCP host port `port`, if any (validate.ts checks them among themselves). */
@@ -50,7 +49,7 @@ function portOwner(stack: Stack, port: number): string | undefined {
 }
 
 /** The reason never repeats the URL: it may hold the credential. */
-function urlProblem(url: string, parts: Array<string | number>, add: (parts: Array<string | number>, message: string) => void): void {
+function urlProblem(url: string, parts: Array<string | number>, add: Add): void {
   const verdict = plainUrlVerdict(url);
   if (verdict.ok) return;
   const expected = 'expected a plain http(s) URL of an internal endpoint such as "http://backend:8000/health"';

@@ -57,7 +57,8 @@ describe('bad input is rejected with a JSON path and what was expected', () => {
 
   test('route to an unknown receiver', () => {
     const p = problems(mutate((c) => (c.alertmanager.route.routes[1].receiver = 'pagerduty')));
-    expect(p).toEqual(['$.alertmanager.route.routes[1].receiver: unknown receiver "pagerduty"; expected one of: oncall, team-slack, deadman']);
+    const known = seedInput().alertmanager!.receivers!.map((r) => r.name).join(', ');
+    expect(p).toEqual([`$.alertmanager.route.routes[1].receiver: unknown receiver "pagerduty"; expected one of: ${known}`]);
   });
 
   test('unparsable PromQL', () => {
@@ -174,8 +175,10 @@ describe('bad input is rejected with a JSON path and what was expected', () => {
 });
 
 describe('a receiver URL that can carry a credential is a secret reference only', () => {
-  const withWebhookUrl = (url: unknown) => mutate((c) => (c.alertmanager.receivers[2].webhook = [{ url }]));
-  const WHERE = '$.alertmanager.receivers[2].webhook[0].url';
+  // The fixture's `deadman` receiver (no config of its own) gets the webhook under test.
+  const D = seedInput().alertmanager!.receivers!.findIndex((r) => r.name === 'deadman');
+  const withWebhookUrl = (url: unknown) => mutate((c) => (c.alertmanager.receivers[D].webhook = [{ url }]));
+  const WHERE = `$.alertmanager.receivers[${D}].webhook[0].url`;
   // test.yaml is not under stacks/, so the Pulumi stack is a placeholder.
   const HOW = `write { secret: "deadmanUrl" } here and store the URL under that name with: pulumi config set --stack <stack> --secret deadmanUrl '<the URL>'`;
   const SECRET_PART = 'T0AAA-B0BBB-XyZsecret';
@@ -242,8 +245,8 @@ describe('the CLI on bad input', () => {
     ['unknown field', (c) => (c.prometheus.retention = '15d'), /: \$\.prometheus\.retention: unknown field "retention"/],
     ['duration', (c) => (c.prometheus.scrapeInterval = '5 minutes'), /: \$\.prometheus\.scrapeInterval: "5 minutes" is not valid/],
     ['literal secret', (c) => (c.alertmanager.receivers[1].slack[0].apiUrl = 'https://hooks.slack.com/services/T000/B000/XXXX'), /: \$\.alertmanager\.receivers\[1\]\.slack\[0\]\.apiUrl: a literal secret is not allowed here/],
-    ['Slack hook as a plain webhook URL', (c) => (c.alertmanager.receivers[2].webhook = [{ url: 'https://hooks.slack.com/services/T000/B000/XXXX' }]), /: \$\.alertmanager\.receivers\[2\]\.webhook\[0\]\.url: this is a Slack incoming webhook URL/],
-    ['a URL as a secret name', (c) => (c.alertmanager.receivers[2].webhook = [{ url: { secret: 'https://hooks.slack.com/services/T000/B000/XXXX' } }]), /: \$\.alertmanager\.receivers\[2\]\.webhook\[0\]\.url\.secret: \{ secret: … \} takes the name of a Pulumi secret/],
+    ['Slack hook as a plain webhook URL', (c) => (c.alertmanager.receivers[c.alertmanager.receivers.findIndex((r: { name: string }) => r.name === 'deadman')].webhook = [{ url: 'https://hooks.slack.com/services/T000/B000/XXXX' }]), /: \$\.alertmanager\.receivers\[\d+\]\.webhook\[0\]\.url: this is a Slack incoming webhook URL/],
+    ['a URL as a secret name', (c) => (c.alertmanager.receivers[c.alertmanager.receivers.findIndex((r: { name: string }) => r.name === 'deadman')].webhook = [{ url: { secret: 'https://hooks.slack.com/services/T000/B000/XXXX' } }]), /: \$\.alertmanager\.receivers\[\d+\]\.webhook\[0\]\.url\.secret: \{ secret: … \} takes the name of a Pulumi secret/],
   ];
 
   test.each(cases)('%s: exit 2, "<file>: <path>: <message>", no output directory, no stack trace', (_name, fn, line) => {

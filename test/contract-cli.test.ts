@@ -20,7 +20,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 /** Runs the check CLI without blocking this process (a test's HTTP server must keep answering meanwhile). */
 function check(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'src/cli/check.ts'), ...args], { cwd: REPO_ROOT });
+    // Through the launcher `npm run check` uses (scripts/run.cjs), not the slower `tsx` command.
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'run.cjs'), path.join(REPO_ROOT, 'src/cli/check.ts'), ...args], { cwd: REPO_ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -5,6 +5,7 @@ import { renderStack } from '../src/render';
 import { buildDashboards, DASHBOARD_PROVIDER_FILE, renderDashboards, stableJson } from '../src/render/dashboards';
 import { checkDashboards, DashboardFile, readDashboardFiles } from '../src/check-dashboards';
 import { runChecks, formatReport } from '../src/check';
+import { dashboardChecks } from '../src/checks/dashboards';
 import { writeTree } from '../src/output';
 import { synthesize } from '../src/synth';
 import { DATASOURCE_UIDS } from '../src/datasources';
@@ -23,6 +24,7 @@ const EXPECTED = [
   'grafana/dashboards/Application/stack-ai.json',
   'grafana/dashboards/Application/stack-overview.json',
   'grafana/dashboards/Application/stack-performance.json',
+  'grafana/dashboards/Application/stack-users.json',
   'grafana/dashboards/Logs/stack-chat-interactions.json',
   'grafana/dashboards/Stack/stack-health.json',
 ];
@@ -49,9 +51,9 @@ function stackWith(change: (input: StackInput) => void) {
 describe('dashboards for the dev stack', () => {
   const files = renderStack(dev);
 
-  test('synth writes the five dashboards in their folders and the provider', () => {
+  test('synth writes the six dashboards in their folders and the provider', () => {
     expect(Object.keys(files).filter((f) => f.startsWith('grafana/dashboards/'))).toEqual(EXPECTED);
-    expect(Object.keys(byTitle(files)).sort()).toEqual(['AI', 'Chat interactions', 'Overview', 'Performance', 'Stack health']);
+    expect(Object.keys(byTitle(files)).sort()).toEqual(['AI', 'Chat interactions', 'Overview', 'Performance', 'Stack health', 'Users']);
     const provider = parseYaml(files[DASHBOARD_PROVIDER_FILE]);
     expect(provider.apiVersion).toBe(1);
     expect(provider.providers).toEqual([
@@ -84,19 +86,23 @@ describe('dashboards for the dev stack', () => {
     expect(renderDashboards(dev)).toEqual(renderDashboards(validate(devInput())));
   });
 
-  test('Grafana 12 dashboards with stable uids, datasource refs and exemplars on histogram latency panels', () => {
+  test('Grafana 12 dashboards with stable uids, datasource variables preset to the provisioned uids, exemplars on histogram latency panels', () => {
     const dashboards = byTitle(files);
     for (const d of Object.values(dashboards)) {
       expect(d.schemaVersion).toBeGreaterThanOrEqual(41);
       for (const p of allPanels(d).filter((x) => x.type !== 'row')) {
-        expect(Object.values(DATASOURCE_UIDS)).toContain(p.datasource.uid);
+        const name = `${p.datasource.type}_datasource`;
+        expect(p.datasource.uid).toBe(`\${${name}}`);
+        const variable = d.templating.list.find((v: any) => v.name === name);
+        expect(variable).toMatchObject({ type: 'datasource', query: p.datasource.type });
+        expect(variable.current.value).toBe(DATASOURCE_UIDS[p.datasource.type as keyof typeof DATASOURCE_UIDS]);
         for (const t of p.targets) expect(t.datasource).toEqual(p.datasource);
       }
     }
     const latency = panel(dashboards.Overview, 'Latency p50 / p95 / p99');
     expect(latency.targets.map((t: any) => t.exemplar)).toEqual([true, true, true]);
     expect(latency.targets[1].expr).toBe(
-      'histogram_quantile(0.95, sum by (le, job) (rate(http_request_duration_seconds_bucket{job=~"$job"}[$__rate_interval])))',
+      'histogram_quantile(0.95, sum by (le, job) (rate(http_request_duration_seconds_bucket{job=~"$job",instance=~"$instance"}[$__rate_interval])))',
     );
     expect(panel(dashboards.Overview, 'Request rate by status').targets[0].exemplar).toBeUndefined();
   });
@@ -104,16 +110,41 @@ describe('dashboards for the dev stack', () => {
   test('the job variable offers exactly the configured jobs', () => {
     const d = byTitle(files);
     const job = (t: string) => d[t].templating.list.find((v: any) => v.name === 'job').query;
+    const instance = (t: string) => d[t].templating.list.find((v: any) => v.name === 'instance');
     expect(job('Overview')).toBe('backend,redis,postgres');
     expect(job('AI')).toBe('backend');
     expect(job('Performance')).toBe('backend,redis,postgres');
     expect(job('Chat interactions')).toBe('backend_logs,frontend_logs');
+    // Instances come from Prometheus, following the selected jobs (a discovered target is not in the config).
+    for (const t of ['Overview', 'AI', 'Performance', 'Stack health']) {
+      expect(instance(t)).toMatchObject({ type: 'query', definition: 'label_values(up{job=~"$job"},instance)', multi: true, includeAll: true });
+    }
+    expect(instance('Chat interactions')).toBeUndefined();
+  });
+
+  test('Users shows the seed 000 user metrics of the jobs declaring the users family', () => {
+    const d = byTitle(files).Users;
+    const exprs = allPanels(d).flatMap((p) => (p.targets ?? []).map((t: any) => t.expr as string));
+    for (const m of ['active_users', 'user_registrations_total', 'user_logins_total', 'user_conversions_total', 'user_retention_ratio']) {
+      expect(exprs.some((e) => e.includes(m))).toBe(true);
+    }
+    const usersJobs = devInput().scrapeTargets!.filter((t) => t.ruleSets?.includes('users')).map((t) => t.job);
+    expect(d.templating.list.find((v: any) => v.name === 'job').query).toBe(usersJobs.join(','));
+  });
+
+  test('Users is left out without a users target, and drops active users when a target lacks the http family', () => {
+    const without = stackWith((i) => i.scrapeTargets!.forEach((t) => (t.ruleSets = t.ruleSets?.filter((r) => r !== 'users'))));
+    expect(byTitle(renderStack(without)).Users).toBeUndefined();
+    const noHttp = stackWith((i) => i.scrapeTargets!.forEach((t) => (t.ruleSets = t.ruleSets?.filter((r) => r !== 'http'))));
+    const titles = allPanels(byTitle(renderStack(noHttp)).Users).map((p) => p.title);
+    expect(titles).toContain('Retention by period');
+    expect(titles).not.toContain('Active users');
   });
 
   test('Chat interactions reads the JSON log sources from Loki', () => {
     const chat = byTitle(files)['Chat interactions'];
     const exprs = allPanels(chat).flatMap((p) => (p.targets ?? []).map((t: any) => t.expr));
-    expect(exprs.every((e: string) => e.includes('{job=~"$job"} | json'))).toBe(true);
+    expect(exprs.every((e: string) => /\{job=~"\$job", file=~"(app|access)\|"\} \| json/.test(e))).toBe(true);
     expect(panel(chat, 'Log lines by job and level').targets[0].expr).toContain('sum by (job, level)');
     expect(panel(chat, 'Error lines').type).toBe('logs');
     expect(panel(chat, 'Error lines').targets[0].expr).toContain('level=~"ERROR|CRITICAL"');
@@ -144,8 +175,9 @@ describe('dashboards follow the stack config', () => {
       i.scrapeTargets!.push({ job: 'worker', targets: ['worker:9100'], ruleSets: ['ai', 'system'] });
     });
     const d = byTitle(renderDashboards(stack));
-    expect(d.AI.templating.list[0].query).toBe('worker');
-    expect(d.Performance.templating.list[0].query).toBe('backend,worker,redis,postgres');
+    const job = (t: string) => d[t].templating.list.find((v: any) => v.name === 'job').query;
+    expect(job('AI')).toBe('worker');
+    expect(job('Performance')).toBe('backend,worker,redis,postgres');
     expect(allPanels(d.Performance).map((p) => p.title)).toEqual(expect.arrayContaining(['CPU usage', 'p95 latency by endpoint']));
     expect(allPanels(d.Performance).map((p) => p.title)).not.toContain('Cache hit rate');
   });
@@ -210,21 +242,21 @@ describe('a broken dashboard is reported with its dashboard and panel', () => {
       'an undefined variable',
       OVERVIEW,
       'Active users',
-      (p: any) => (p.targets[0].expr = 'sum by (job) (active_users{job=~"$job",instance=~"$instance"})'),
-      /dashboard "Overview": panel "Active users", query A: uses variable \$instance, which the dashboard does not define/,
+      (p: any) => (p.targets[0].expr = 'sum by (job) (active_users{job=~"$job",instance=~"$node"})'),
+      /dashboard "Overview": panel "Active users", query A: uses variable \$node, which the dashboard does not define/,
     ],
     [
       'a metric no target provides',
       OVERVIEW,
       'Active users',
-      (p: any) => (p.targets[0].expr = 'sum(chat_messages_sent_total{job=~"$job"})'),
+      (p: any) => (p.targets[0].expr = 'sum by (job) (chat_messages_sent_total{job=~"$job"})'),
       /dashboard "Overview": panel "Active users", query A: queries chat_messages_sent_total, which no configured scrape target provides/,
     ],
     [
       'a metric the selected jobs do not provide (the job variable stands for its options)',
       OVERVIEW,
       'Active users',
-      (p: any) => (p.targets[0].expr = 'sum(rate(loki_distributor_lines_received_total{job=~"$job"}[$__rate_interval]))'),
+      (p: any) => (p.targets[0].expr = 'sum by (job) (rate(loki_distributor_lines_received_total{job=~"$job"}[$__rate_interval]))'),
       /dashboard "Overview": panel "Active users", query A: queries loki_distributor_lines_received_total from job backend\|redis\|postgres, which does not provide it \(provided by: loki\)/,
     ],
     [
@@ -254,10 +286,11 @@ describe('a broken dashboard is reported with its dashboard and panel', () => {
       'Error lines',
       (p: any) => (p.targets[0].datasource = { type: 'prometheus', uid: 'loki' }),
       /dashboard "Chat interactions": panel "Error lines", query A: datasource "loki" is of type "loki", not "prometheus"/,
+      /dashboard "Chat interactions": panel "Error lines", query A: runs on the fixed datasource uid "loki"; expected the dashboard's loki datasource variable/,
     ],
-  ])('%s', (_what, file, title, change, message) => {
+  ] as Array<[string, string, string, (p: any) => void, ...RegExp[]]>)('%s', (_what, file, title, change, ...messages) => {
     const found = problems(tamper(file, (d) => change(panel(d, title))));
-    expect(found).toEqual([expect.stringMatching(message)]);
+    expect(found).toEqual(messages.map((m) => expect.stringMatching(m)));
   });
 
   test('a family metric on a stack whose targets lack the family names the family', () => {
@@ -287,8 +320,8 @@ describe('a broken dashboard is reported with its dashboard and panel', () => {
       writeTree(path.join(dir, 'out'), synthesize(dev));
       const filesDir = path.join(dir, 'out', 'files');
       const ok = await runChecks(dev, filesDir);
-      const dashResults = ok.filter((r) => r.name.startsWith('dashboard'));
-      expect(dashResults.length).toBe(7);
+      const dashResults = ok.filter((r) => r.name.startsWith('dashboards/'));
+      expect(dashResults.map((r) => r.name.split(':')[0])).toEqual(dashboardChecks.map((c) => c.id));
       expect(dashResults.every((r) => r.ok)).toBe(true);
 
       const target = path.join(filesDir, OVERVIEW);
@@ -299,7 +332,8 @@ describe('a broken dashboard is reported with its dashboard and panel', () => {
       const results = await runChecks(dev, filesDir);
       expect(results.every((r) => r.ok)).toBe(false); // the CLI exits 1
       const report = formatReport(results);
-      expect(report).toMatch(/FAIL {2}dashboard "Overview" \(grafana\/dashboards\/Application\/stack-overview.json\)/);
+      expect(report).toMatch(/FAIL {2}dashboards\/datasources-provisioned: .*\n {8}grafana\/dashboards\/Application\/stack-overview.json\n/);
+      expect(report).toMatch(/FAIL {2}dashboards\/query-parses: /);
       expect(report).toContain('dashboard "Overview": panel "Error ratio": unknown datasource uid "nope"');
       expect(report).toMatch(/dashboard "Overview": panel "Request rate by status", query A: PromQL does not parse/);
       expect(readDashboardFiles(filesDir).map((f) => f.file)).toEqual(EXPECTED);

@@ -31,7 +31,7 @@ import { writeTree } from '../src/output';
 import { formatReport, runChecks } from '../src/check';
 import { checkDashboards } from '../src/check-dashboards';
 import { stableJson } from '../src/render/dashboards';
-import { buildDashboard, jobVariable, PanelSpec } from '../dashboards/lib';
+import { buildDashboard, PanelSpec, targetVariables } from '../dashboards/lib';
 import type { Stack, StackInput } from '../src/schema';
 
 interface Snippet {
@@ -218,13 +218,13 @@ async function checkFailures(stack: Stack): Promise<string> {
   }
 }
 
-/** Dashboard-check problems of panels put on a dashboard of the stack (with the `job` variable of its targets). */
+/** Dashboard-check problems of panels put on a dashboard of the stack (with the `job` and `instance` variables of its targets). */
 function panelProblems(stack: Stack, panels: PanelSpec[]): string[] {
   const json = buildDashboard({
     uid: 'guide-panels',
     title: 'Guide panels',
     description: 'The README panel snippets.',
-    variables: [jobVariable(stack.scrapeTargets.map((t) => t.job))],
+    variables: targetVariables(stack.scrapeTargets.map((t) => t.job)),
     sections: [{ panels }],
   });
   return checkDashboards([{ file: 'grafana/dashboards/Guide/guide-panels.json', text: stableJson(json) }], stack).flatMap((r) => r.problems);

@@ -10,29 +10,15 @@ import { memoryMiB } from '../src/containers';
 import { renderStack } from '../src/render';
 import { recordResources, RecordedResource } from '../src/resources';
 import { COMPONENT_NAMES, ComponentName, DEFAULT_VERSIONS, Stack } from '../src/schema';
-import { IMAGE_FACTS, ImageFacts } from './fixtures/image-facts';
-import { loadFixture, parseYaml } from './helpers';
+import { IMAGE_FACTS } from './fixtures/image-facts';
+import { healthcheckProblems } from './healthcheck-facts';
+import { loadFixture, parseYaml, seedInput, validate } from './helpers';
+import { enabledComponents } from '../src/jobs';
 
 const CONTAINER = 'docker:index/container:Container';
 const label = (r: RecordedResource, key: string) => ((r.inputs.labels as any[]) ?? []).find((l) => l.label === key)?.value;
 const containerOf = (rs: RecordedResource[], c: ComponentName) =>
   rs.find((r) => r.type === CONTAINER && label(r, 'monitoring-stack.component') === c)!;
-
-/** What is wrong with a Docker healthcheck (`tests` argv) for an image with these facts. */
-export function healthcheckProblems(tests: string[], facts: ImageFacts): string[] {
-  const [kind, exe, ...args] = tests;
-  const out: string[] = [];
-  if (kind !== 'CMD') out.push(`"${kind}" runs through a shell; use CMD with a tool the image has`);
-  if (!facts.tools.includes(exe)) out.push(`${exe} is not in ${facts.image}:${facts.version} (it has ${facts.tools.join(', ')})`);
-  const { port, path } = facts.health;
-  const asked =
-    facts.selfHealth && JSON.stringify([exe, ...args]) === JSON.stringify(facts.selfHealth)
-      ? true
-      : args.some((a) => a.includes(`http://127.0.0.1:${port}${path}`)) ||
-        args.some((a) => a.includes(`/dev/tcp/127.0.0.1/${port}`) && a.includes(`GET ${path} `));
-  if (!asked) out.push(`does not ask ${path} on port ${port}, the endpoint ${facts.image} serves`);
-  return out;
-}
 
 /** The port each component's rendered config makes it listen on, where the config sets it. */
 function configuredPorts(files: Record<string, string>): Partial<Record<ComponentName, number>> {
@@ -40,28 +26,35 @@ function configuredPorts(files: Record<string, string>): Partial<Record<Componen
   return {
     grafana: Number((ini.parse(files['grafana/grafana.ini']) as any).server.http_port),
     loki: parseYaml(files['loki/loki.yaml']).server.http_listen_port,
-    promtail: parseYaml(files['promtail/promtail.yaml']).server.http_listen_port,
+    ...(files['promtail/promtail.yaml'] ? { promtail: parseYaml(files['promtail/promtail.yaml']).server.http_listen_port } : {}),
     jaeger: Number(jaegerHealth.slice(jaegerHealth.lastIndexOf(':') + 1)),
   };
 }
 
-describe.each(['dev', 'prod'] as const)('fixture stack %s against the image facts', (name) => {
+/** The dev fixture with Grafana Alloy as its log collector. */
+function devWithAlloy(): Stack {
+  const input = seedInput();
+  input.logs = { ...input.logs, collector: 'alloy', dockerDiscovery: true };
+  return validate(input);
+}
+
+describe.each(['dev', 'prod', 'dev with alloy'] as const)('fixture stack %s against the image facts', (name) => {
   let stack: Stack;
   let rs: RecordedResource[];
   let files: Record<string, string>;
   beforeAll(async () => {
-    stack = loadFixture(name);
+    stack = name === 'dev with alloy' ? devWithAlloy() : loadFixture(name);
     rs = await recordResources(stack);
     files = renderStack(stack);
   });
 
   test('the facts were recorded at the pinned versions (bump an image: re-check its facts)', () => {
     for (const c of COMPONENT_NAMES) expect(`${c} ${IMAGE_FACTS[c].version}`).toBe(`${c} ${DEFAULT_VERSIONS[c]}`);
-    for (const c of COMPONENT_NAMES) expect(containerOf(rs, c).inputs.image).toBe(`${IMAGE_FACTS[c].image}:${stack.components[c].version}`);
+    for (const c of enabledComponents(stack)) expect(containerOf(rs, c).inputs.image).toBe(`${IMAGE_FACTS[c].image}:${stack.components[c].version}`);
   });
 
   test('each healthcheck runs a tool the image has and asks the endpoint it serves', () => {
-    const problems = COMPONENT_NAMES.flatMap((c) => healthcheckProblems((containerOf(rs, c).inputs.healthcheck as any).tests, IMAGE_FACTS[c]).map((p) => `${c}: ${p}`));
+    const problems = enabledComponents(stack).flatMap((c) => healthcheckProblems((containerOf(rs, c).inputs.healthcheck as any).tests, IMAGE_FACTS[c]).map((p) => `${c}: ${p}`));
     expect(problems).toEqual([]);
   });
 
@@ -70,13 +63,15 @@ describe.each(['dev', 'prod'] as const)('fixture stack %s against the image fact
   });
 
   test("each container runs as its image's user (Promtail: root, as its image, with capabilities dropped)", () => {
-    for (const c of COMPONENT_NAMES) expect(`${c} ${containerOf(rs, c).inputs.user}`).toBe(`${c} ${IMAGE_FACTS[c].user}`);
-    expect(containerOf(rs, 'promtail').inputs.capabilities).toEqual({ adds: ['DAC_READ_SEARCH'], drops: ['ALL'] });
+    for (const c of enabledComponents(stack)) expect(`${c} ${containerOf(rs, c).inputs.user}`).toBe(`${c} ${IMAGE_FACTS[c].user}`);
+    // The log collector (Promtail or Alloy) runs as root: only the capability to read any file.
+    const collector = stack.logs.collector;
+    expect(containerOf(rs, collector).inputs.capabilities).toEqual({ adds: ['DAC_READ_SEARCH'], drops: ['ALL'] });
   });
 
   test('every container has the memory limit its config sets', () => {
     const containers = rs.filter((r) => r.type === CONTAINER);
-    expect(containers.length).toBeGreaterThan(COMPONENT_NAMES.length - 1);
+    expect(containers.length).toBeGreaterThan(enabledComponents(stack).length - 1);
     for (const r of containers) {
       const c = label(r, 'monitoring-stack.component') as ComponentName | undefined;
       expect(`${r.name}: ${typeof r.inputs.memory}`).toBe(`${r.name}: number`);
@@ -86,6 +81,7 @@ describe.each(['dev', 'prod'] as const)('fixture stack %s against the image fact
   });
 
   test("Promtail's mounts cover every path its rendered config tails, the Docker socket and its positions file", () => {
+    if (!stack.components.promtail.enabled) return;
     const promtail = containerOf(rs, 'promtail');
     const mounts = (promtail.inputs.volumes as any[]).map((v) => v.containerPath as string);
     const covered = (p: string) => mounts.some((m) => p === m || p.startsWith(`${m}/`));
@@ -109,7 +105,7 @@ describe.each(['dev', 'prod'] as const)('fixture stack %s against the image fact
   });
 
   test('each config flag names a file that is uploaded into that container', () => {
-    for (const c of COMPONENT_NAMES) {
+    for (const c of enabledComponents(stack)) {
       const r = containerOf(rs, c);
       const flag = ((r.inputs.command as string[]) ?? []).find((a) => /^--?config(\.file)?=/.test(a));
       const uploads = (r.inputs.uploads as any[]).map((u) => u.file);

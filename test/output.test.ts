@@ -53,7 +53,9 @@ describe('synth owns only what it writes', () => {
   test('a rule file whose group went disappears; the rest is exactly the new output', () => {
     const before = synthesize(validate(devInput()));
     const input = devInput() as any;
-    input.scrapeTargets = input.scrapeTargets.map((t: any) => ({ ...t, ruleSets: (t.ruleSets ?? []).filter((r: string) => r !== 'redis') }));
+    // No target of the redis family (and so no Redis exporter, which a target must scrape with that family).
+    input.scrapeTargets = input.scrapeTargets.filter((t: any) => !(t.ruleSets ?? []).includes('redis'));
+    input.components = { ...input.components, redisExporter: { enabled: false } };
     const after = synthesize(validate(input));
     const gone = Object.keys(before).filter((f) => !(f in after));
     expect(gone).toEqual(expect.arrayContaining([expect.stringMatching(/^files\/prometheus\/rules\/.*redis.*\.yml$/)]));

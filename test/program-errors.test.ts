@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Pulumi from '@pulumi/pulumi';
 import { REPO_ROOT, validate } from './helpers';
+import { EXPORTERS } from '../src/exporters';
 
 interface Run {
   error?: unknown;
@@ -62,18 +63,38 @@ test('an unknown Pulumi stack name is a RunError naming the known stacks', async
 // Every stack of the repository, whatever its receivers: the CI preview runs each with no Pulumi config.
 const STACKS = [...new Set(fs.readdirSync(path.join(REPO_ROOT, 'stacks')).filter((f) => /\.(ts|ya?ml|json)$/.test(f)).map((f) => f.replace(/\.[^.]+$/, '')))];
 
+const targetOf = (stack: string): string => require('../src/load').loadStack({ stack }).stack.target.kind;
+
 describe.each(STACKS)('preview of stack "%s" with no Pulumi config', (stack) => {
-  test('runs to completion: every enabled component gets its container', async () => {
+  test('a Docker stack runs to completion: every enabled component gets its container', async () => {
+    if (targetOf(stack) !== 'docker') return; // the next test covers the other targets
     const run = await underMocks(stack, true, program);
     expect(run.error).toBeUndefined();
     const { loadStack } = require('../src/load');
     const loaded = loadStack({ stack }).stack;
     const components = loaded.components as Record<string, { enabled: boolean }>;
     // The blackbox exporter comes with the stack's probes (and only with them).
-    const deployed = (c: string) => components[c].enabled && (c !== 'blackbox' || loaded.probes.length > 0);
-    const enabled = Object.keys(components).filter(deployed);
-    expect(containersOf(run)).toEqual(expect.arrayContaining(enabled.map((c) => `${stack}-${c}`)));
+    const enabled = Object.keys(components).filter((c) => components[c].enabled && (c !== 'blackbox' || loaded.probes.length > 0));
+    // An exporter's container is named after its network alias (redis-exporter), a component after itself.
+    const alias = (c: string) => (EXPORTERS as Record<string, { alias: string } | undefined>)[c]?.alias ?? c;
+    expect(containersOf(run)).toEqual(expect.arrayContaining(enabled.map((c) => `${stack}-${alias(c)}`)));
   });
+
+  test('a Kubernetes stack is refused before any resource (it is applied as manifests)', async () => {
+    if (targetOf(stack) !== 'kubernetes') return;
+    const run = await underMocks(stack, true, program);
+    expect(run.runError).toBe(true);
+    expect((run.error as Error).message).toMatch(new RegExp(`stack "${stack}" targets Kubernetes.*apply out/${stack}/manifests/`));
+    expect(run.resources).toEqual([]);
+  });
+});
+
+test('the refusal names the namespace and release of a Kubernetes-target fixture, and leaves its Docker twin alone', () => {
+  const { targetRefusal } = require('../src/target') as typeof import('../src/target');
+  const input = JSON.parse(JSON.stringify(require('./fixtures/seed-stack').default));
+  expect(targetRefusal(validate(input))).toBeUndefined();
+  input.target = { kind: 'kubernetes', namespace: 'monitoring', release: 'kps' };
+  expect(targetRefusal(validate(input))).toMatch(/targets Kubernetes \(namespace "monitoring", release "kps"\)/);
 });
 
 /** A pinned stack with two secret references (fixture values, not a user's stack). */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { containerPathOf } from '../src/containers';
 import { loadStack } from '../src/load';
-import { requiredSecrets } from '../src/pulumi/secrets';
+import { placeholderSecret, requiredSecrets } from '../src/pulumi/secrets';
 import { volumeName } from '../src/pulumi/common';
 import type { ComponentName } from '../src/schema';
 import { fixtureConfigFile, REPO_ROOT, runCli, tmpDir } from './helpers';
@@ -19,7 +19,8 @@ describe('index.ts', () => {
   const dev = loadStack({ stack: 'dev' }).stack;
   beforeAll(async () => {
     const keys = requiredSecrets(dev).map((n) => `monitoring-stack:${n}`);
-    pulumi.runtime.setAllConfig(Object.fromEntries(keys.map((k) => [k, 'secret-value'])), keys);
+    // Values shaped like the real ones (a PostgreSQL DSN is split into the exporter's files).
+    pulumi.runtime.setAllConfig(Object.fromEntries(requiredSecrets(dev).map((n) => [`monitoring-stack:${n}`, placeholderSecret(dev, n)])), keys);
     await pulumi.runtime.setMocks(
       {
         newResource: (args) => ({
@@ -63,7 +64,7 @@ describe('synth', () => {
     }
     const resources = JSON.parse(fs.readFileSync(path.join(out, 'resources.json'), 'utf8'));
     const containers = resources.filter((x: any) => x.type === 'docker:index/container:Container');
-    expect(containers.map((x: any) => x.name).sort()).toEqual(['alertmanager', 'blackbox', 'grafana', 'grafana-password', 'jaeger', 'loki', 'prometheus', 'promtail', 'volume-init']);
+    expect(containers.map((x: any) => x.name).sort()).toEqual(['alertmanager', 'blackbox', 'grafana', 'grafana-password', 'jaeger', 'loki', 'postgresExporter', 'prometheus', 'promtail', 'redisExporter', 'volume-init']);
   });
 
   test('bad input writes nothing, resources.json included', () => {

@@ -4,6 +4,8 @@ import { lokiConfig } from '../src/render/loki';
 import { promtailConfig, PROMTAIL_POSITIONS_FILE, DOCKER_LOGS_JOB } from '../src/render/promtail';
 import { promtailSourceDir, RUNTIME } from '../src/containers';
 import { JSON_LABELS, JSON_METADATA, JSON_FIELDS } from '../promtail/pipeline';
+import { FILE_TYPE_PATTERN } from '../promtail/sources';
+import { goRegExp } from '../src/render/go-regexp';
 import { SEED_LOG_JOBS, SEED_LOG_SOURCES } from './fixtures/seed-log-sources';
 import { seedInput, loadFixture, parseYaml, validate } from './helpers';
 
@@ -81,7 +83,7 @@ describe('promtail', () => {
   });
 
   test('JSON sources parse the seed format; only job, level and logger become labels', () => {
-    const stages = byJob('backend_logs').pipeline_stages;
+    const stages = byJob('backend_logs').pipeline_stages.slice(2) // after the file-type regex and labels stages;
     expect(stages.map((s: object) => Object.keys(s)[0])).toEqual(['json', 'labels', 'structured_metadata', 'timestamp']);
     expect(stages[0].json.expressions).toMatchObject({
       timestamp: 'timestamp',
@@ -102,6 +104,16 @@ describe('promtail', () => {
     expect(Object.keys(stages[2].structured_metadata)).toEqual([...JSON_METADATA]);
     for (const f of JSON_METADATA) expect(JSON_FIELDS).toHaveProperty(f);
     expect(stages[3].timestamp).toMatchObject({ source: 'timestamp', format: 'RFC3339Nano', location: 'UTC', action_on_failure: 'fudge' });
+  });
+
+  test('JSON sources label each line with its file type from the file name (seed 000 layout)', () => {
+    const [regex, labels] = byJob('backend_logs').pipeline_stages;
+    expect(regex).toEqual({ regex: { source: 'filename', expression: FILE_TYPE_PATTERN } });
+    expect(labels).toEqual({ labels: { file: 'file' } });
+    const fileType = (name: string) => goRegExp(FILE_TYPE_PATTERN).exec(`/var/log/sources/backend_logs/${name}`)?.groups?.file;
+    expect(['app_20261123.log', 'error_20261123.log', 'access_20261123.log'].map(fileType)).toEqual(['app', 'error', 'access']);
+    // Names outside the layout get no label (no unbounded values from arbitrary names).
+    expect(['backend.log', 'app_20261123.log.1', 'app_2026.log'].map(fileType)).toEqual([undefined, undefined, undefined]);
   });
 
   test('plain sources ship lines as they are', () => {

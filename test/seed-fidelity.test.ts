@@ -107,13 +107,19 @@ describe('MetricsMissing: a target up without a declared family\'s key metric', 
   const dev = loadNamed('dev');
   const noData = () => resolveAlerts(dev).find((g) => g.name === 'nodata')!;
 
-  test('one rule per target and declared family, watching the family\'s key metric', () => {
+  test('one rule per declared family and key metric, over every target that declares it', () => {
     const input = devInput();
-    const expected = input.scrapeTargets!.flatMap((t) =>
-      (t.ruleSets ?? []).map((f) => ({ job: t.job, family: f, key: FAMILY_KEY_METRICS[f as keyof typeof FAMILY_KEY_METRICS] })),
-    );
+    const expected: Array<{ jobs: string[]; family: string; key: string }> = [];
+    for (const t of input.scrapeTargets!) {
+      for (const f of t.ruleSets ?? []) {
+        const key = FAMILY_KEY_METRICS[f as keyof typeof FAMILY_KEY_METRICS];
+        const same = expected.find((e) => e.family === f && e.key === key);
+        if (same) same.jobs.push(t.job);
+        else expected.push({ jobs: [t.job], family: f, key });
+      }
+    }
     const got = noData().rules.map((r) => ({
-      job: r.jobs[0],
+      jobs: r.jobs,
       family: r.labels.family,
       key: r.kind === 'raw' ? /unless on \(job, instance\)\n([a-z_:]+)\{/.exec(r.expr)?.[1] : undefined,
     }));
@@ -144,17 +150,20 @@ describe('MetricsMissing: a target up without a declared family\'s key metric', 
     expect(exprs.chat).toMatch(/\nchat_reply_seconds_count\{job="backend"\}$/);
   });
 
-  test('targets sharing a family get distinct rules (job label): promtool check rules accepts them', () => {
+  test('targets sharing a family and key share one rule; another exported name gets its own; promtool accepts them', () => {
     const input = devInput();
     input.scrapeTargets!.push({ job: 'redis2', targets: ['redis2:9121'], ruleSets: ['redis'] });
+    input.scrapeTargets!.push({ job: 'redis3', targets: ['redis3:9121'], ruleSets: ['redis'], metrics: { redis: { names: { redis_up: 'kv_up' } } } });
     const files = renderStack(validate(input));
     const dir = tmpDir('seed-fidelity-');
     fs.writeFileSync(path.join(dir, 'nodata.yml'), files['prometheus/rules/nodata.yml']);
     const res = spawnSync('promtool', ['check', 'rules', path.join(dir, 'nodata.yml')], { encoding: 'utf8', timeout: 60_000 });
     fs.rmSync(dir, { recursive: true, force: true });
     expect({ status: res.status, output: `${res.stdout}${res.stderr}` }).toMatchObject({ status: 0 });
+    const redisJobs = input.scrapeTargets!.filter((t) => t.ruleSets?.includes('redis') && !t.metrics).map((t) => t.job);
     const redis = resolveAlerts(validate(input)).find((g) => g.name === 'nodata')!.rules.filter((r) => r.labels.family === 'redis');
-    expect(redis.map((r) => r.labels.job)).toEqual(['redis', 'redis2']);
+    expect(redis.map((r) => r.jobs)).toEqual([redisJobs, ['redis3']]);
+    expect(redis[1].kind === 'raw' && redis[1].expr).toMatch(/\nkv_up\{job="redis3"\}$/);
   });
 
   test('overrides: disabled removes the guards; severity and for apply', () => {

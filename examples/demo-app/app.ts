@@ -4,7 +4,7 @@
  * without waiting for the simulated durations) at a bounded rate, so a scraping Prometheus always has data.
  * Dependencies (Redis, PostgreSQL, the AI model) and WebSocket clients are simulated: nothing else needs to run.
  *
- *   GET  /metrics                      the app's metrics (HTTP, database, cache, AI, WebSocket, system)
+ *   GET  /metrics                      the app's metrics (HTTP, database, cache, AI, WebSocket, system, users)
  *   GET  /exporters/{redis,postgres}/metrics   simulated redis_exporter / postgres_exporter (redis_up, pg_up)
  *   GET  /healthz                      {"status":"ok","faults":{...}}
  *   GET  /health                       {"status":"healthy"} (the seed backend's health endpoint, probed by the dev stack)
@@ -16,6 +16,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createMetrics, DemoMetrics, Dependency, DEPENDENCIES, EXPORTER_FAMILIES, ExporterFamily, MetricsOptions } from './metrics';
 import { JsonLogs, Level, RequestExtra } from './logs';
+import { simulateUsers } from './users';
 import { applyFaults, Faults, MAX_LATENCY_MS, NO_FAULTS } from './faults';
 
 export interface DemoAppOptions {
@@ -88,11 +89,15 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     if (!down('redis')) {
       gauge('redis', 'redis_connected_clients').set(3 + (wsOpen % 5));
       gauge('redis', 'redis_memory_used_bytes').set(2_000_000 + Math.round(Math.random() * 100_000));
+      gauge('redis', 'redis_memory_max_bytes').set(64_000_000);
+      gauge('redis', 'redis_db_keys').labels({ db: 'db0' }).set(1_000 + (wsOpen % 50));
+      counter('redis', 'redis_evicted_keys_total').inc(0);
     }
     if (!down('postgres')) {
       const db = { datname: 'chat' };
       if (pool !== undefined) gauge('postgres', 'pg_stat_database_numbackends').labels(db).set(pool);
       gauge('postgres', 'pg_database_size_bytes').labels(db).set(pgSize);
+      gauge('postgres', 'pg_settings_max_connections').set(100);
     }
   }
 
@@ -203,6 +208,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     gauge('websocket', 'websocket_connections_active').set(wsOpen);
     const pool = down('postgres') ? 0 : 5 + Math.floor(Math.random() * 10);
     gauge('database', 'db_connections').labels({ database: 'postgres' }).set(pool);
+    simulateUsers(metrics, logs, rps, TICK_MS);
     if (++tick % 10 === 0) {
       const cutoff = Date.now() - 5 * 60_000;
       for (const [id, at] of lastSeen) if (at < cutoff) lastSeen.delete(id);

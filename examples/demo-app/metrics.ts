@@ -18,7 +18,7 @@ export const DEPENDENCIES = ['redis', 'postgres', 'ai'] as const;
 export type Dependency = (typeof DEPENDENCIES)[number];
 
 /** Families the app itself exports; the others are its simulated exporters. */
-export const APP_FAMILIES = ['http', 'ai', 'database', 'cache', 'websocket', 'system'] as const satisfies RuleSetName[];
+export const APP_FAMILIES = ['http', 'ai', 'database', 'cache', 'websocket', 'system', 'users'] as const satisfies RuleSetName[];
 export const EXPORTER_FAMILIES = ['redis', 'postgres'] as const satisfies RuleSetName[];
 export type ExporterFamily = (typeof EXPORTER_FAMILIES)[number];
 

@@ -5,6 +5,7 @@
  * exactly what is missing and how to get it, then runs Pulumi against a local file backend (`.pulumi-state/` in the
  * repository) unless PULUMI_BACKEND_URL says otherwise: no Pulumi Cloud account needed.
  */
+import { targetRefusal } from '../target';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -129,7 +130,11 @@ async function main(): Promise<number> {
     return 2;
   }
   // Bad config: report it before anything else (ConfigError → one line per problem, exit 2).
-  loadStack({ stack: args.stack });
+  const refusal = targetRefusal(loadStack({ stack: args.stack }).stack);
+  if (refusal) {
+    process.stderr.write(`${refusal}\n`);
+    return 2;
+  }
 
   const env = { ...process.env };
   const problems: string[] = [];

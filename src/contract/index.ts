@@ -1,6 +1,6 @@
 /** `check --metrics <job>=<file-or-url>`: parses the flags, reads the expositions and runs the contract check. */
 import type { Stack } from '../schema';
-import type { CheckResult } from '../check';
+import type { CheckResult } from '../check-result';
 import { ConfigError, Problem } from '../errors';
 import { scrapeJobs } from '../jobs';
 import { Exposition, readExposition } from './exposition';

@@ -10,7 +10,8 @@ import * as yaml from 'js-yaml';
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { parsePromQL, Selector } from '../promql';
-import { customOptions, readDashboardFiles, substituteVariables } from '../check-dashboards';
+import { customOptions, substituteVariables } from '../checks/dashboards/variables';
+import { readDashboards } from '../checks/context';
 
 export interface SelectorUse extends Selector {
   metric: string;
@@ -192,9 +193,13 @@ export function ruleUses(filesDir: string): { uses: Use[]; recorded: Set<string>
   for (const f of files) {
     const doc = (yaml.load(fs.readFileSync(path.join(dir, f), 'utf8')) ?? {}) as RuleFile;
     for (const group of doc.groups ?? []) {
+      const earlier = new Map<string, string>();
       for (const rule of group.rules ?? []) {
         if (rule.record) recorded.add(rule.record);
-        const usage = typeof rule.expr === 'string' ? analyzeExpr(rule.expr) : undefined;
+        // An alert reading a series its group records is judged on the recorded expression (src/render/recording.ts).
+        const expr = typeof rule.expr === 'string' ? (rule.alert ? inlineRecorded(rule.expr, earlier) : rule.expr) : undefined;
+        if (rule.record && typeof rule.expr === 'string') earlier.set(rule.record, rule.expr);
+        const usage = expr !== undefined ? analyzeExpr(expr) : undefined;
         if (!usage) continue;
         const what = rule.alert ? `alert "${rule.alert}"${rule.labels?.severity ? ` (${rule.labels.severity})` : ''}` : `recording rule "${rule.record}"`;
         const printedLabels = Object.entries(rule.annotations ?? {}).flatMap(([k, v]) => refs(v, LABEL_REFS).map((label) => ({ label, in: `annotation ${k}` })));
@@ -203,6 +208,16 @@ export function ruleUses(filesDir: string): { uses: Use[]; recorded: Set<string>
     }
   }
   return { uses, recorded };
+}
+
+/** `expr` with every whole-name use of a recorded series replaced by its recording expression, in parentheses. */
+function inlineRecorded(expr: string, records: Map<string, string>): string {
+  let out = expr;
+  for (const [name, recordedExpr] of records) {
+    const re = new RegExp(`(?<![A-Za-z0-9_:])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_:])`, 'g');
+    out = out.replace(re, () => `(${recordedExpr})`);
+  }
+  return out;
 }
 
 type Json = Record<string, unknown>;
@@ -216,7 +231,7 @@ const isPrometheus = (ds: unknown) => isObj(ds) && ds.type === 'prometheus';
  */
 export function dashboardUses(filesDir: string, jobs: string[]): Use[] {
   const uses: Use[] = [];
-  for (const { file, text } of readDashboardFiles(filesDir)) {
+  for (const { file, text } of readDashboards(filesDir)) {
     let dash: Json;
     try {
       dash = JSON.parse(text) as Json;

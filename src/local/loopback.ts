@@ -15,6 +15,8 @@ import { CATALOG } from '../../alert-rules/catalog';
 import { parseDuration } from '../duration';
 import { renderStack } from '../render';
 import type { ComponentName, RouteConfig, Stack, StackInput } from '../schema';
+import { COMPONENT_NAMES } from '../schema';
+import { unchosenCollector } from '../logs/collector';
 import { blackboxDeployed } from '../jobs';
 
 export interface LoopbackPorts {
@@ -50,15 +52,19 @@ export const LOCAL_COMPONENTS: ComponentName[] = ['prometheus', 'alertmanager'];
 /** The components of `stack` that a local run leaves out, each with the reason. */
 export function notStarted(stack: Stack): Array<{ component: ComponentName; reason: string }> {
   return (Object.keys(stack.components) as ComponentName[])
-    .filter((c) => !LOCAL_COMPONENTS.includes(c) && (c !== 'blackbox' || blackboxDeployed(stack)))
+    // Exporters (src/exporters.ts) are listed only when enabled: the demo app stands in for the Redis/PostgreSQL ones.
+    // The log collector the stack did not choose is not part of it at all; the blackbox exporter only with probes.
+    .filter((c) => !LOCAL_COMPONENTS.includes(c) && (COMPONENT_NAMES.includes(c) || stack.components[c].enabled) && c !== unchosenCollector(stack))
+    .filter((c) => c !== 'blackbox' || blackboxDeployed(stack))
     .map((component) => ({
       component,
-      reason:
-        component === 'blackbox'
+      reason: !stack.components[component].enabled
+        ? 'disabled in the stack'
+        : component === 'blackbox'
           ? 'the local run leaves the probes out (their URLs are Docker addresses); it runs as a container with `npm run up`'
-          : stack.components[component].enabled
+          : COMPONENT_NAMES.includes(component)
             ? 'no local binary (no Debian package); it runs as a container with `npm run up`'
-            : 'disabled in the stack',
+            : 'an exporter: it runs as a container with `npm run up` (the demo app simulates the Redis and PostgreSQL ones)',
     }));
 }
 

@@ -7,10 +7,21 @@ import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import type { Stack } from '../schema';
 import { alertmanagerSecrets } from '../render/alertmanager';
+import { exporterSecrets } from '../exporters';
 
 /** Every secret config key the stack needs, with why, for error messages and docs. */
 export function requiredSecrets(stack: Stack): string[] {
-  return stack.components.alertmanager.enabled ? alertmanagerSecrets(stack) : [];
+  const alertmanager = stack.components.alertmanager.enabled ? alertmanagerSecrets(stack) : [];
+  return [...new Set([...alertmanager, ...exporterSecrets(stack)])].sort();
+}
+
+/**
+ * A stand-in value for a missing secret in a graph computed under mocks (synth's resources.json): shaped like the
+ * real one where the program reads its parts (a PostgreSQL DSN), so the graph shows the files it becomes.
+ */
+export function placeholderSecret(stack: Stack, name: string): string {
+  const pg = stack.components.postgresExporter;
+  return pg.enabled && pg.dsn.secret === name ? `postgresql://placeholder:placeholder-${name}@placeholder:5432/placeholder` : `placeholder-${name}`;
 }
 
 /** The command that sets one secret of a stack, against the project's backend, the value read from stdin. */

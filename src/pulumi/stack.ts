@@ -4,7 +4,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as docker from '@pulumi/docker';
-import { COMPONENT_NAMES, ComponentName, Stack } from '../schema';
+import { COMPONENT_NAMES, ComponentName, ExporterName, Stack } from '../schema';
 import { renderStack } from '../render';
 import { DeployContext, componentImage, labels, networkName, publishedPorts } from './common';
 import { dataVolumes, volumeOwnership } from './volumes';
@@ -14,11 +14,18 @@ import { alertmanagerContainer } from './alertmanager';
 import { grafanaContainer } from './grafana';
 import { lokiContainer } from './loki';
 import { promtailContainer } from './promtail';
+import { alloyContainer } from './alloy';
 import { jaegerContainer } from './jaeger';
 import { blackboxContainer } from './blackbox';
 import { blackboxDeployed, CONTAINER_PORTS } from '../jobs';
 import { grafanaPasswordReset } from './grafana-password';
 import { urlHost } from '../links';
+import { alertmanagerSecrets } from '../render/alertmanager';
+import { exporterSecrets } from '../exporters';
+import { exporterContainers } from './exporters';
+
+const pick = <T>(values: Record<string, T>, names: string[]): Record<string, T> =>
+  Object.fromEntries(names.map((n) => [n, values[n]]));
 
 export const MONITORING_STACK_TYPE = 'monitoring-stack:index:MonitoringStack';
 
@@ -40,6 +47,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
   /** Secret. */
   readonly grafanaAdminPassword: pulumi.Output<string> | undefined;
   readonly containers: Partial<Record<ComponentName, docker.Container>>;
+  readonly exporters: Partial<Record<ExporterName, docker.Container>>;
 
   constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super(MONITORING_STACK_TYPE, name, {}, opts);
@@ -48,7 +56,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
     const enabled = (c: ComponentName) => stack.components[c].enabled;
 
     // Fail before creating anything when a secret is missing.
-    const alertmanagerSecretValues = enabled('alertmanager') ? readSecrets(stack, config) : {};
+    const secretValues = readSecrets(stack, config);
+    const alertmanagerSecretValues = pick(secretValues, enabled('alertmanager') ? alertmanagerSecrets(stack) : []);
 
     const network = new docker.Network(
       'network',
@@ -73,9 +82,11 @@ export class MonitoringStack extends pulumi.ComponentResource {
     }
     if (images.loki) containers.loki = lokiContainer(ctx, images.loki);
     if (images.promtail) containers.promtail = promtailContainer(ctx, images.promtail);
+    if (images.alloy) containers.alloy = alloyContainer(ctx, images.alloy);
     if (images.jaeger) containers.jaeger = jaegerContainer(ctx, images.jaeger);
     if (blackboxDeployed(stack)) containers.blackbox = blackboxContainer(ctx, componentImage(ctx, 'blackbox'));
     this.containers = containers;
+    this.exporters = exporterContainers(ctx, pick(secretValues, exporterSecrets(stack)));
 
     const host = urlHost(stack.bindAddress);
     this.urls = Object.fromEntries(

@@ -41,8 +41,8 @@ export function ownershipScript(components: ComponentName[]): string {
 }
 
 export function volumeOwnership(ctx: DeployContext, image: docker.RemoteImage): docker.Container | undefined {
-  // Root-owned volumes (Promtail's) are already right.
-  const components = (Object.keys(ctx.volumes) as ComponentName[]).filter((c) => RUNTIME[c].user !== '0:0').sort();
+  // Root-owned volumes (Promtail's) are already right, unless the image gives the data directory another owner.
+  const components = (Object.keys(ctx.volumes) as ComponentName[]).filter((c) => RUNTIME[c].user !== (RUNTIME[c].imageDataOwner ?? '0:0')).sort();
   if (components.length === 0) return undefined;
   return new docker.Container(
     'volume-init',

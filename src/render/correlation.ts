@@ -11,12 +11,28 @@
  */
 import type { Stack } from '../schema';
 import { DATASOURCE_UIDS } from '../datasources';
+import { traceKey } from '../logs/pipeline';
 
 /** The JSON key (inside `extra`) and the exemplar label that carry the trace id. */
 export const TRACE_ID_FIELD = 'trace_id';
 
-/** Finds the trace id in a log line, whatever the JSON spacing (`"trace_id":"…"` or `"trace_id": "…"`). */
-export const TRACE_ID_REGEX = `"${TRACE_ID_FIELD}"\\s*:\\s*"([0-9a-fA-F]{16,32})"`;
+/**
+ * Finds the trace id in a log line under any of `keys`: JSON whatever its spacing (`"trace_id":"…"`,
+ * `"trace_id": "…"`) or logfmt (`trace_id=…`). One capture group: Grafana links its value.
+ */
+export function traceIdRegex(keys: readonly string[]): string {
+  const k = keys.length === 1 ? keys[0] : `(?:${keys.join('|')})`;
+  return `(?:"${k}"\\s*:\\s*"|\\b${k}=)([0-9a-fA-F]{16,32})`;
+}
+
+/** The regex for the seed format's key. */
+export const TRACE_ID_REGEX = traceIdRegex([TRACE_ID_FIELD]);
+
+/** The keys the stack's log sources carry the trace id under (their field mapping), the seed's key without any. */
+function traceKeys(stack: Stack): string[] {
+  const keys = [...new Set(stack.logs.sources.map(traceKey).filter((k): k is string => k !== undefined))].sort();
+  return keys.length ? keys : [TRACE_ID_FIELD];
+}
 
 /** Writes a string for a Grafana provisioning file (`$` → `$$`). */
 export const provisioningString = (s: string): string => s.replace(/\$/g, '$$$$');
@@ -29,7 +45,7 @@ export function lokiCorrelation(stack: Stack): Record<string, unknown> {
       {
         name: 'TraceID',
         matcherType: 'regex',
-        matcherRegex: TRACE_ID_REGEX,
+        matcherRegex: traceIdRegex(traceKeys(stack)),
         datasourceUid: DATASOURCE_UIDS.jaeger,
         url: provisioningString('${__value.raw}'),
         urlDisplayLabel: 'View trace',
@@ -40,7 +56,8 @@ export function lokiCorrelation(stack: Stack): Record<string, unknown> {
 
 /** The LogQL query Jaeger's "logs for this span" runs: the JSON log sources, lines containing the trace id. */
 export function traceLogsQuery(stack: Stack): string | undefined {
-  const json = stack.logs.sources.filter((s) => s.format === 'json').map((s) => s.job);
+  // The sources whose mapping extracts a trace id (the seed JSON sources in the dev stack).
+  const json = stack.logs.sources.filter((s) => traceKey(s) !== undefined).map((s) => s.job);
   const jobs = json.length ? json : stack.logs.sources.map((s) => s.job);
   if (jobs.length === 0) return undefined;
   const selector = jobs.length === 1 ? `{job="${jobs[0]}"}` : `{job=~"${jobs.join('|')}"}`;

@@ -13,9 +13,13 @@ import { alertmanagerConfig } from './alertmanager';
 import { NOTIFICATION_TEMPLATES_FILE, notificationTemplates } from './notification-templates';
 import { lokiConfig } from './loki';
 import { promtailConfig } from './promtail';
+import { alloyConfig } from './alloy';
+import { ALLOY_CONFIG_FILE } from '../containers';
 import { jaegerConfig } from './jaeger';
 import { datasourcesFile, grafanaIni } from './grafana';
 import { renderDashboards } from './dashboards';
+import { sloGroupName, sloRuleFile } from './slo';
+import { sloTestFiles } from './slo-tests';
 import { blackboxConfig } from './blackbox';
 
 export interface RenderOptions {
@@ -32,7 +36,7 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   const groups = resolveAlerts(stack);
   const jobs = scrapeJobs(stack, addressOf);
 
-  const ruleFiles = groups.map((g) => `rules/${g.name}.yml`);
+  const ruleFiles = [...groups.map((g) => g.name), ...stack.slos.map(sloGroupName)].map((name) => `rules/${name}.yml`);
   files['prometheus/prometheus.yml'] = toYaml(prometheusConfig(stack, ruleFiles, addressOf), header);
   for (const group of groups) {
     files[`prometheus/rules/${group.name}.yml`] = toYaml(ruleFile(group), header);
@@ -41,6 +45,13 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
       header,
     );
   }
+  // SLOs: recording rules and burn-rate alerts, and tests of when they page (src/render/slo.ts, slo-tests.ts).
+  for (const slo of stack.slos) {
+    const name = sloGroupName(slo);
+    files[`prometheus/rules/${name}.yml`] = toYaml(sloRuleFile(slo), header);
+    for (const [suffix, tests] of Object.entries(sloTestFiles(slo, `../rules/${name}.yml`, externalLabels(stack))))
+      files[`prometheus/tests/${name}${suffix}.test.yml`] = toYaml(tests, header);
+  }
   if (stack.components.alertmanager.enabled) {
     files['alertmanager/alertmanager.yml'] = toYaml(alertmanagerConfig(stack), header);
     files[`alertmanager/${NOTIFICATION_TEMPLATES_FILE}`] = notificationTemplates(stack, header);
@@ -48,6 +59,7 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   // Loki, Promtail, Jaeger, Grafana: file names are the paths their containers read (see src/containers.ts).
   if (stack.components.loki.enabled) files['loki/loki.yaml'] = toYaml(lokiConfig(stack, addressOf), header);
   if (stack.components.promtail.enabled) files['promtail/promtail.yaml'] = toYaml(promtailConfig(stack, addressOf), header);
+  if (stack.components.alloy.enabled) files[`alloy/${ALLOY_CONFIG_FILE}`] = alloyConfig(stack, header, addressOf);
   if (stack.components.jaeger.enabled) files['jaeger/config.yaml'] = toYaml(jaegerConfig(stack), header);
   if (stack.components.grafana.enabled) {
     files['grafana/grafana.ini'] = grafanaIni(stack, header);

@@ -6,13 +6,53 @@
 import type { Stack } from '../schema';
 import { AddressOf, CONTAINER_PORTS, dockerAddress } from '../jobs';
 import { DOCKER_SOCKET, promtailSourceDir, RUNTIME } from '../containers';
-import { jsonPipelineStages } from '../../promtail/pipeline';
+import { LogPipeline, logPipeline } from '../logs/pipeline';
 import { sortedLabels } from './prometheus';
 
 export const PROMTAIL_POSITIONS_FILE = `${RUNTIME.promtail.dataDir}/positions.yaml`;
 export const DOCKER_LOGS_JOB = 'docker_logs';
 
 type LogSourceConfig = Stack['logs']['sources'][number];
+
+/** `{ name: source }` with the extracted field of the same name as source. */
+const keyed = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, n]));
+
+/**
+ * Promtail pipeline stages of a log source. Stage keys per Loki v3.6.10 clients/pkg/logentry/stages/stage.go
+ * (json, logfmt, regex, labels, structured_metadata, timestamp) and their fields per json.go (`expressions`),
+ * logfmt.go (`mapping`), regex.go (`expression`), timestamp.go (`source`, `format`, `fallback_formats`, `location`,
+ * `action_on_failure`).
+ */
+export function promtailStages(p: LogPipeline): object[] {
+  if (!p.parser) return [];
+  const parse =
+    p.parser.kind === 'json'
+      ? { json: { expressions: { ...p.parser.expressions } } }
+      : p.parser.kind === 'logfmt'
+        ? { logfmt: { mapping: { ...p.parser.mapping } } }
+        : { regex: { expression: p.parser.expression } };
+  const fileType = p.fileType
+    ? [{ regex: { source: p.fileType.source, expression: p.fileType.expression } }, { labels: keyed([p.fileType.label]) }]
+    : [];
+  return [
+    ...fileType,
+    parse,
+    ...(p.labels.length ? [{ labels: keyed(p.labels) }] : []),
+    ...(p.metadata.length ? [{ structured_metadata: keyed(p.metadata) }] : []),
+    ...(p.timestamp ? [{ timestamp: promtailTimestamp(p.timestamp) }] : []),
+  ];
+}
+
+function promtailTimestamp(t: NonNullable<LogPipeline['timestamp']>): object {
+  return {
+    source: t.source,
+    format: t.formats[0],
+    fallback_formats: t.formats.slice(1),
+    location: 'UTC',
+    // A line with a broken timestamp keeps the time it was read at rather than being dropped.
+    action_on_failure: 'fudge',
+  };
+}
 
 export function promtailConfig(stack: Stack, addressOf: AddressOf = dockerAddress): object {
   const scrapeConfigs: object[] = stack.logs.sources.map(fileScrapeConfig);
@@ -32,6 +72,7 @@ export function promtailConfig(stack: Stack, addressOf: AddressOf = dockerAddres
 }
 
 function fileScrapeConfig(source: LogSourceConfig): object {
+  const stages = promtailStages(logPipeline(source));
   return {
     job_name: source.job,
     static_configs: [
@@ -40,7 +81,7 @@ function fileScrapeConfig(source: LogSourceConfig): object {
         labels: sortedLabels({ ...source.labels, job: source.job, __path__: `${promtailSourceDir(source.job)}/${source.include}` }),
       },
     ],
-    ...(source.format === 'json' ? { pipeline_stages: jsonPipelineStages() } : {}),
+    ...(stages.length ? { pipeline_stages: stages } : {}),
   };
 }
 

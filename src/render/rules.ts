@@ -3,6 +3,7 @@ import type { AlertRule, RuleGroup } from '../alerts';
 import { jobMatcher, selector } from '../promql';
 import { parseDuration } from '../duration';
 import { humanizeDuration, humanizePercentage } from './go-format';
+import { recordingPlan } from './recording';
 
 /** The PromQL condition of an alert. */
 export function alertExpr(rule: AlertRule): string {
@@ -92,20 +93,27 @@ export function ruleLabels(rule: AlertRule): Record<string, string> {
   return { ...rule.labels, severity: rule.severity };
 }
 
-/** The rule file of a group as a plain object for YAML. */
-export function ruleFile(group: RuleGroup): object {
+/**
+ * The rule file of a group as a plain object for YAML. Expressions several of its alerts share become recording
+ * rules first (src/render/recording.ts); `inline: true` writes every expression out in each alert instead.
+ */
+export function ruleFile(group: RuleGroup, options: { inline?: boolean } = {}): object {
+  const plan = options.inline ? undefined : recordingPlan(group, alertExpr);
   return {
     groups: [
       {
         name: group.name,
         ...(group.interval ? { interval: group.interval } : {}),
-        rules: group.rules.map((rule) => ({
-          alert: rule.name,
-          expr: alertExpr(rule),
-          ...(rule.for !== '0s' ? { for: rule.for } : {}),
-          labels: ruleLabels(rule),
-          annotations: annotations(rule),
-        })),
+        rules: [
+          ...(plan?.records ?? []),
+          ...group.rules.map((rule) => ({
+            alert: rule.name,
+            expr: plan ? plan.apply(rule, alertExpr(rule)) : alertExpr(rule),
+            ...(rule.for !== '0s' ? { for: rule.for } : {}),
+            labels: ruleLabels(rule),
+            annotations: annotations(rule),
+          })),
+        ],
       },
     ],
   };

@@ -1,0 +1,29 @@
+/**
+ * One monitor object per scrape target. Our targets are static addresses (a Service name, or a host outside the
+ * cluster), so each becomes a ScrapeConfig (monitoring.coreos.com/v1alpha1) with staticConfigs, keeping the Docker
+ * job name (`jobName`) and labels, so the alerts' `job` matchers hold on both targets.
+ */
+import type { Stack } from '../../schema';
+import { scrapeJobs, ScrapeJob } from '../../jobs';
+import { sortedLabels } from '../prometheus';
+import { KubeObject, kubeName, objectOf } from './objects';
+
+export function scrapeConfigs(stack: Stack): KubeObject[] {
+  return scrapeJobs(stack)
+    .filter((job) => !job.component)
+    .map((job) => objectOf(stack, 'monitoring.coreos.com/v1alpha1', 'ScrapeConfig', kubeName(stack.name, job.job), { spec: scrapeSpec(stack, job) }));
+}
+
+function scrapeSpec(stack: Stack, job: ScrapeJob): Record<string, unknown> {
+  return {
+    jobName: job.job,
+    staticConfigs: [{ targets: job.targets, labels: sortedLabels(job.labels) }],
+    metricsPath: job.metricsPath,
+    scheme: job.scheme.toUpperCase(),
+    scrapeInterval: job.interval ?? stack.prometheus.scrapeInterval,
+    ...(job.timeout ? { scrapeTimeout: job.timeout } : {}),
+    ...(job.dropMetrics.length
+      ? { metricRelabelings: [{ sourceLabels: ['__name__'], regex: job.dropMetrics.join('|'), action: 'drop' }] }
+      : {}),
+  };
+}

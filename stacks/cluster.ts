@@ -1,0 +1,33 @@
+/**
+ * The dev stack's alerts, routes, receivers and dashboards on a Kubernetes cluster with kube-prometheus-stack
+ * (Prometheus Operator). The backend and the Redis/PostgreSQL exporters run in the `chat` namespace; Prometheus
+ * reaches them by their Service names. `npm run synth -- --stack cluster --out out/cluster` writes the manifests.
+ */
+import { defineStack } from '../src/schema';
+import dev from './dev';
+
+export default defineStack({
+  ...dev,
+  name: 'cluster',
+  environment: 'cluster',
+  // The exporters are the cluster's own workloads (not containers of this stack); Jaeger as on dev.
+  components: { jaeger: dev.components?.jaeger },
+  scrapeTargets: [
+    {
+      job: 'backend',
+      targets: ['backend.chat.svc:8000'],
+      interval: '15s',
+      labels: { service: 'backend', team: 'chat' },
+      ruleSets: ['http', 'ai', 'database', 'cache', 'websocket', 'system'],
+    },
+    { job: 'redis', targets: ['redis-exporter.chat.svc:9121'], ruleSets: ['redis'], dropMetrics: ['go_.*'] },
+    { job: 'postgres', targets: ['postgres-exporter.chat.svc:9187'], ruleSets: ['postgres'], dropMetrics: ['go_.*'] },
+  ],
+  target: {
+    kind: 'kubernetes',
+    namespace: 'monitoring',
+    release: 'monitoring',
+    replicas: { prometheus: 2, alertmanager: 3 },
+    retention: '30d',
+  },
+});
