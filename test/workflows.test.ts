@@ -118,7 +118,9 @@ describe('preview.yml', () => {
 
   test('runs pulumi preview --diff for every stack on a fresh backend without stack config, summary kept', () => {
     const job = preview.jobs['pulumi-preview'];
-    expect([...job.strategy.matrix.stack].sort()).toEqual(stackNames());
+    // Every Docker-target stack; a Kubernetes stack is applied as manifests, and the program refuses it.
+    const dockerStacks = stackNames().filter((s) => require('../src/load').loadStack({ stack: s }).stack.target.kind === 'docker');
+    expect([...job.strategy.matrix.stack].sort()).toEqual(dockerStacks);
     const action = job.steps.find((s: any) => /^pulumi\/actions@/.test(s.uses ?? ''));
     expect(action.with).toMatchObject({
       command: 'preview', 'stack-name': '${{ matrix.stack }}', diff: true, policyPacks: 'policy', upsert: true,
