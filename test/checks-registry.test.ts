@@ -53,6 +53,7 @@ function sloStacks(): { good: Stack; bad: Stack } {
 const SLO = sloStacks();
 
 const CASES: Record<string, Case> = {
+  'config/probes': config((s) => (s.components.blackbox.enabled = false), ['the stack has probes', 'blackbox exporter']),
   'config/slos': { pass: ctxOf(SLO.good, []), fail: ctxOf(SLO.bad, []), says: ['job "nowhere"', 'does not scrape'] },
   'config/components': config((s) => (s.components.alertmanager.enabled = false), ['alertmanager', 'cannot be disabled']),
   'config/scrape-targets': config((s) => s.scrapeTargets.push({ ...s.scrapeTargets[0] }), ['duplicate job name "backend"']),

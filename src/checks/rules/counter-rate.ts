@@ -1,7 +1,7 @@
 /** rules/counter-rate: a counter is read only through rate/increase/irate/resets (or tested for presence). */
 import type { SyntaxNode } from '@lezer/common';
 import type { Check, Finding } from '../types';
-import { allRules, enclosing, exprTree, finding, functionName, isCounter, nodes, selectorOf, textOf } from './lib';
+import { enclosing, finding, functionName, isCounter, selectorOf, textOf, ruleNodes } from './lib';
 
 /** Functions that make sense of a counter's raw value: its rate, its increase, its resets, or whether it exists. */
 const COUNTER_FUNCTIONS = new Set(['rate', 'increase', 'irate', 'resets', 'absent', 'absent_over_time', 'present_over_time', 'timestamp']);
@@ -37,14 +37,10 @@ export const counterRate: Check = {
     'target\'s exported names; a name the stack does not know counts as a counter when it ends in _total.',
   run(ctx) {
     const out: Finding[] = [];
-    for (const r of allRules(ctx)) {
-      const top = exprTree(r.rule.expr);
-      if (!top) continue;
-      for (const node of nodes(top).filter((n) => n.name === 'VectorSelector')) {
-        const metric = selectorOf(r.rule.expr, node).metric;
-        if (!metric || !isCounter(ctx.stack, metric) || !readsRawValue(r.rule.expr, node)) continue;
-        out.push(finding(r, `reads the counter ${metric} without rate/increase/irate (${textOf(r.rule.expr, node)}); expected e.g. increase(${metric}[5m])`));
-      }
+    for (const { r, node } of ruleNodes(ctx, (_expr, n) => n.name === 'VectorSelector')) {
+      const metric = selectorOf(r.rule.expr, node).metric;
+      if (!metric || !isCounter(ctx.stack, metric) || !readsRawValue(r.rule.expr, node)) continue;
+      out.push(finding(r, `reads the counter ${metric} without rate/increase/irate (${textOf(r.rule.expr, node)}); expected e.g. increase(${metric}[5m])`));
     }
     return out;
   },

@@ -144,3 +144,11 @@ export function durationMs(text: string): number {
     return NaN;
   }
 }
+
+/** The syntax nodes `pick` accepts in every rule that parses (a rule that does not parse is promtool's to report). */
+export function ruleNodes(ctx: CheckContext, pick: (expr: string, n: SyntaxNode) => boolean): Array<{ r: RuleRef; node: SyntaxNode }> {
+  return allRules(ctx).flatMap((r) => {
+    const top = exprTree(r.rule.expr);
+    return top ? nodes(top).filter((n) => pick(r.rule.expr, n)).map((node) => ({ r, node })) : [];
+  });
+}

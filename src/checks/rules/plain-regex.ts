@@ -1,6 +1,6 @@
 /** rules/plain-regex: a regex matcher whose value is a plain string is an equality matcher. */
 import type { Check, Finding } from '../types';
-import { allRules, exprTree, finding, nodes, selectorOf } from './lib';
+import { finding, selectorOf, ruleNodes } from './lib';
 
 /** A value with no regex syntax at all ("backend", "/api/login"). */
 const PLAIN = /^[A-Za-z0-9_\-:/@,;=<>!%&'"# ]+$/;
@@ -16,14 +16,10 @@ export const plainRegex: Check = {
     'metrics contract) cannot tell it is a single value. Fix: use = or != for a plain value.',
   run(ctx) {
     const out: Finding[] = [];
-    for (const r of allRules(ctx)) {
-      const top = exprTree(r.rule.expr);
-      if (!top) continue;
-      for (const node of nodes(top).filter((n) => n.name === 'VectorSelector')) {
-        for (const m of selectorOf(r.rule.expr, node).matchers) {
-          if ((m.op === '=~' || m.op === '!~') && PLAIN.test(m.value))
-            out.push(finding(r, `${m.label}${m.op}"${m.value}" is a regex matcher on a plain string; expected ${m.label}${m.op === '=~' ? '=' : '!='}"${m.value}"`));
-        }
+    for (const { r, node } of ruleNodes(ctx, (_expr, n) => n.name === 'VectorSelector')) {
+      for (const m of selectorOf(r.rule.expr, node).matchers) {
+        if ((m.op === '=~' || m.op === '!~') && PLAIN.test(m.value))
+          out.push(finding(r, `${m.label}${m.op}"${m.value}" is a regex matcher on a plain string; expected ${m.label}${m.op === '=~' ? '=' : '!='}"${m.value}"`));
       }
     }
     return out;

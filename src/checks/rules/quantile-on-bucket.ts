@@ -1,6 +1,6 @@
 /** rules/quantile-on-bucket: histogram_quantile reads a histogram's `_bucket` series. */
 import type { Check, Finding } from '../types';
-import { allRules, exprTree, finding, functionName, nodes, selectorOf, seriesInfo } from './lib';
+import { finding, functionName, nodes, selectorOf, seriesInfo, ruleNodes } from './lib';
 
 export const quantileOnBucket: Check = {
   id: 'rules/quantile-on-bucket',
@@ -15,17 +15,13 @@ export const quantileOnBucket: Check = {
   run(ctx) {
     const out: Finding[] = [];
     const info = seriesInfo(ctx.stack);
-    for (const r of allRules(ctx)) {
-      const top = exprTree(r.rule.expr);
-      if (!top) continue;
-      for (const call of nodes(top).filter((n) => n.name === 'FunctionCall' && functionName(r.rule.expr, n) === 'histogram_quantile')) {
-        for (const sel of nodes(call).filter((n) => n.name === 'VectorSelector')) {
-          const metric = selectorOf(r.rule.expr, sel).metric;
-          if (!metric) continue;
-          const type = info.get(metric)?.type;
-          if (type === 'bucket' || (type === undefined && metric.endsWith('_bucket'))) continue;
-          out.push(finding(r, `histogram_quantile over ${metric}${type ? ` (a ${type === 'sum' || type === 'count' ? `histogram's _${type}` : type})` : ''}; expected the _bucket series of a histogram`));
-        }
+    for (const { r, node: call } of ruleNodes(ctx, (expr, n) => n.name === 'FunctionCall' && functionName(expr, n) === 'histogram_quantile')) {
+      for (const sel of nodes(call).filter((n) => n.name === 'VectorSelector')) {
+        const metric = selectorOf(r.rule.expr, sel).metric;
+        if (!metric) continue;
+        const type = info.get(metric)?.type;
+        if (type === 'bucket' || (type === undefined && metric.endsWith('_bucket'))) continue;
+        out.push(finding(r, `histogram_quantile over ${metric}${type ? ` (a ${type === 'sum' || type === 'count' ? `histogram's _${type}` : type})` : ''}; expected the _bucket series of a histogram`));
       }
     }
     return out;

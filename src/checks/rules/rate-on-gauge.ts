@@ -1,6 +1,6 @@
 /** rules/rate-on-gauge: rate()/irate()/increase() only over counters. */
 import type { Check, Finding } from '../types';
-import { allRules, exprTree, finding, functionName, nodes, selectorOf, seriesInfo } from './lib';
+import { finding, functionName, selectorOf, seriesInfo, ruleNodes } from './lib';
 
 const RATE_FUNCTIONS = new Set(['rate', 'increase', 'irate']);
 
@@ -17,17 +17,13 @@ export const rateOnGauge: Check = {
   run(ctx) {
     const out: Finding[] = [];
     const info = seriesInfo(ctx.stack);
-    for (const r of allRules(ctx)) {
-      const top = exprTree(r.rule.expr);
-      if (!top) continue;
-      for (const call of nodes(top).filter((n) => n.name === 'FunctionCall' && RATE_FUNCTIONS.has(functionName(r.rule.expr, n)))) {
-        const sel = call.getChild('FunctionCallBody')?.getChild('MatrixSelector')?.getChild('VectorSelector');
-        const metric = sel ? selectorOf(r.rule.expr, sel).metric : undefined;
-        const type = metric ? info.get(metric)?.type : undefined;
-        if (type !== 'gauge' && type !== 'histogram') continue;
-        const fn = functionName(r.rule.expr, call);
-        out.push(finding(r, `${fn}() over ${metric}, a ${type}${type === 'histogram' ? ' base name (no such series)' : ''}; expected a counter (deriv() or delta() for a gauge)`));
-      }
+    for (const { r, node: call } of ruleNodes(ctx, (expr, n) => n.name === 'FunctionCall' && RATE_FUNCTIONS.has(functionName(expr, n)))) {
+      const sel = call.getChild('FunctionCallBody')?.getChild('MatrixSelector')?.getChild('VectorSelector');
+      const metric = sel ? selectorOf(r.rule.expr, sel).metric : undefined;
+      const type = metric ? info.get(metric)?.type : undefined;
+      if (type !== 'gauge' && type !== 'histogram') continue;
+      const fn = functionName(r.rule.expr, call);
+      out.push(finding(r, `${fn}() over ${metric}, a ${type}${type === 'histogram' ? ' base name (no such series)' : ''}; expected a counter (deriv() or delta() for a gauge)`));
     }
     return out;
   },

@@ -1,7 +1,7 @@
 /** rules/rate-range: a rate()/increase()/irate() range must hold two scrapes of every job its selector can match. */
 import type { Check, Finding } from '../types';
 import { formatDuration } from '../../duration';
-import { allRules, durationMs, exprTree, finding, functionName, nodes, scrapeInterval, selectorJobs, selectorOf, textOf } from './lib';
+import { durationMs, finding, functionName, scrapeInterval, selectorJobs, selectorOf, textOf, ruleNodes } from './lib';
 
 const RATE_FUNCTIONS = new Set(['rate', 'increase', 'irate']);
 
@@ -18,22 +18,18 @@ export const rateRange: Check = {
     'matcher, else every job providing the metric). Fix: a range of at least twice the longest interval (4x is safer).',
   run(ctx) {
     const out: Finding[] = [];
-    for (const r of allRules(ctx)) {
-      const top = exprTree(r.rule.expr);
-      if (!top) continue;
-      for (const call of nodes(top).filter((n) => n.name === 'FunctionCall')) {
-        const fn = functionName(r.rule.expr, call);
-        const matrix = call.getChild('FunctionCallBody')?.getChild('MatrixSelector');
-        if (!RATE_FUNCTIONS.has(fn) || !matrix) continue;
-        const range = durationMs(textOf(r.rule.expr, matrix.getChild('DurationExpr')));
-        const sel = selectorOf(r.rule.expr, matrix.getChild('VectorSelector')!);
-        for (const job of selectorJobs(ctx.stack, sel)) {
-          const interval = scrapeInterval(ctx.stack, job);
-          if (!(range < 2 * interval.ms)) continue;
-          out.push(finding(r,
-            `${fn}(${textOf(r.rule.expr, matrix)}) covers ${formatDuration(range)}, less than two scrapes of job "${job}" ` +
-              `(scraped every ${interval.text}); expected a range of at least ${formatDuration(2 * interval.ms)}`));
-        }
+    for (const { r, node: call } of ruleNodes(ctx, (_expr, n) => n.name === 'FunctionCall')) {
+      const fn = functionName(r.rule.expr, call);
+      const matrix = call.getChild('FunctionCallBody')?.getChild('MatrixSelector');
+      if (!RATE_FUNCTIONS.has(fn) || !matrix) continue;
+      const range = durationMs(textOf(r.rule.expr, matrix.getChild('DurationExpr')));
+      const sel = selectorOf(r.rule.expr, matrix.getChild('VectorSelector')!);
+      for (const job of selectorJobs(ctx.stack, sel)) {
+        const interval = scrapeInterval(ctx.stack, job);
+        if (!(range < 2 * interval.ms)) continue;
+        out.push(finding(r,
+          `${fn}(${textOf(r.rule.expr, matrix)}) covers ${formatDuration(range)}, less than two scrapes of job "${job}" ` +
+            `(scraped every ${interval.text}); expected a range of at least ${formatDuration(2 * interval.ms)}`));
       }
     }
     return out;
