@@ -18,5 +18,7 @@ export function ruleCostStack(dev: StackInput, services: number): StackInput {
     ruleSets: APP_FAMILIES,
   }));
   const exporters = (dev.scrapeTargets ?? []).filter((t) => !t.ruleSets?.some((r) => (APP_FAMILIES as string[]).includes(r)));
-  return { ...dev, name: `rulecost${services}`, scrapeTargets: [...apps, ...exporters], alerts: { ...dev.alerts, custom: [] } };
+  // Catalog alerts only: the hand-written baseline has no counterpart for a stack's custom alerts, SLOs or probes
+  // (and dev's SLOs select its `backend` job, which this stack replaces).
+  return { ...dev, name: `rulecost${services}`, scrapeTargets: [...apps, ...exporters], alerts: { ...dev.alerts, custom: [] }, slos: [], probes: [] };
 }

@@ -10,7 +10,9 @@ import { KubeObject, kubeName, objectOf } from './objects';
 
 export function scrapeConfigs(stack: Stack): KubeObject[] {
   return scrapeJobs(stack)
-    .filter((job) => !job.component)
+    // Probes need the Operator's Probe object and a blackbox exporter in the cluster, which this target does not
+    // deploy yet: a ScrapeConfig of the probe job would scrape the URL itself.
+    .filter((job) => !job.component && !job.probe)
     .map((job) => objectOf(stack, 'monitoring.coreos.com/v1alpha1', 'ScrapeConfig', kubeName(stack.name, job.job), { spec: scrapeSpec(stack, job) }));
 }
 
