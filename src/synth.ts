@@ -4,7 +4,7 @@ import { renderStack, RenderOptions } from './render';
 import { validateStack } from './load';
 import { writeTree, WriteOptions } from './output';
 import { renderManifests } from './render/kubernetes';
-import { CHART_VALUES_FILE, kubePrometheusStackValues } from './render/kubernetes/chart-values';
+import { kubernetesCharts } from './render/kubernetes/charts';
 import { GENERATED_HEADER, toYaml } from './yaml';
 
 /** All synth output, keyed by path relative to the output directory. */
@@ -14,7 +14,7 @@ export function synthesize(stack: Stack, options: RenderOptions = {}): Record<st
   return {
     ...Object.fromEntries(Object.entries(files).map(([rel, content]) => [`files/${rel}`, content])),
     ...Object.fromEntries(Object.entries(renderManifests(stack, files)).map(([rel, content]) => [`manifests/${rel}`, content])),
-    ...(stack.target.kind === 'kubernetes' ? { [CHART_VALUES_FILE]: toYaml(kubePrometheusStackValues(stack), GENERATED_HEADER(stack.name)) } : {}),
+    ...Object.fromEntries(kubernetesCharts(stack).map((c) => [c.valuesFile, toYaml(c.values, GENERATED_HEADER(stack.name))])),
   };
 }
 
