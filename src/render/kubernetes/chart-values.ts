@@ -6,6 +6,7 @@
  * configSecret}, prometheus.prometheusSpec.{replicas,retention,ruleSelector,serviceMonitorSelector,podMonitorSelector,
  * scrapeConfigSelector}. A selector set here wins over `*SelectorNilUsesHelmValues` (templates/prometheus/prometheus.yaml).
  */
+import deepmerge from 'deepmerge';
 import type { Stack } from '../../schema';
 import { kubernetesTarget } from './objects';
 import { prometheusSelectors } from './selectors';
@@ -14,7 +15,19 @@ import { alertmanagerConfigSecretName, alertmanagerSecretsName } from './alertma
 
 export const CHART_VALUES_FILE = 'helm/kube-prometheus-stack.values.yaml';
 
-export function kubePrometheusStackValues(stack: Stack): Record<string, unknown> {
+export type Values = Record<string, unknown>;
+
+/**
+ * Each concern (alerting, storage, datasources, resources...) contributes its own fragment of the values; they are
+ * merged in order (objects deeply, arrays replaced), so a concern stays in its own module.
+ */
+const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues];
+
+export function kubePrometheusStackValues(stack: Stack): Values {
+  return deepmerge.all(FRAGMENTS.map((fragment) => fragment(stack)), { arrayMerge: (_, source) => source }) as Values;
+}
+
+function coreValues(stack: Stack): Values {
   const target = kubernetesTarget(stack);
   const [label, labelValue] = Object.entries(DASHBOARD_LABEL)[0];
   return {

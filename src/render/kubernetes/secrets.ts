@@ -1,0 +1,20 @@
+/**
+ * The Kubernetes Secrets a kubernetes stack needs, by the stack secret names (`{ secret: "<name>" }` references)
+ * each one holds. Only names here: the Pulumi program creates each Secret from Pulumi secrets, so no value is
+ * ever in a manifest. Pure.
+ */
+import type { Stack } from '../../schema';
+import { alertmanagerSecrets } from '../alertmanager';
+import { alertmanagerSecretsName } from './alertmanager';
+
+export interface KubeSecretSpec {
+  /** The Secret's name in the target namespace. */
+  name: string;
+  /** Stack secret names; each becomes one key of the Secret, named like the secret. */
+  keys: string[];
+}
+
+export function kubernetesSecrets(stack: Stack): KubeSecretSpec[] {
+  if (stack.target.kind !== 'kubernetes') return [];
+  return [{ name: alertmanagerSecretsName(stack), keys: alertmanagerSecrets(stack) }];
+}
