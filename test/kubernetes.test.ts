@@ -203,14 +203,15 @@ describe('synth output ownership', () => {
 });
 
 describe('deploy', () => {
-  test('npm run up/preview refuse a kubernetes stack (the Pulumi program deploys Docker only) and say what to apply', () => {
+  test('npm run up/preview need a kubeconfig for a kubernetes stack, and name it', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { targetRefusal } = require('../src/target') as typeof import('../src/target');
-    expect(targetRefusal(validateStack(seedInput(), 'seed'))).toBeUndefined();
-    const refusal = targetRefusal(kubeStack());
-    expect(refusal).toContain(`release "${TARGET.release}"`);
-    expect(refusal).toContain(`${DEFAULT_CHART_VERSIONS.kubePrometheusStack}`);
-    expect(refusal).toContain('manifests/');
+    const { kubeconfigProblem } = require('../src/target') as typeof import('../src/target');
+    const none = { KUBECONFIG: path.join(tmpDir('ms-kubeconfig-'), 'absent') };
+    expect(kubeconfigProblem(validateStack(seedInput(), 'seed'), none)).toBeUndefined();
+    const problem = kubeconfigProblem(kubeStack(), none);
+    expect(problem).toContain(`release "${TARGET.release}"`);
+    expect(problem).toContain(none.KUBECONFIG);
+    expect(problem).toContain('kubernetes:kubeconfig');
   });
 });
 

@@ -1,0 +1,148 @@
+/**
+ * The Kubernetes target's Pulumi program (issue 13) under the mock runtime: the seed fixture with a kubernetes
+ * target (never stacks/*). Expectations come from the fixture's input (chart versions, storage class, sizes,
+ * resources, secret names) and the pure renderers' lists; each check has a failing fixture beside the passing one.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { validateStack } from '../src/load';
+import { recordResources, RecordedResource } from '../src/resources';
+import { kubernetesCharts } from '../src/render/kubernetes/charts';
+import { kubernetesObjects } from '../src/render/kubernetes';
+import { kubernetesSecrets } from '../src/render/kubernetes/secrets';
+import { kubePrometheusStackValues, CHART_VALUES_FILE } from '../src/render/kubernetes/chart-values';
+import { grafanaAdminSecretName, GRAFANA_ADMIN_KEYS } from '../src/render/kubernetes/workloads';
+import { workloadProblems, WORKLOADS } from '../src/checks/kubernetes/workloads';
+import { amtoolConfigCheck } from '../src/checks/kubernetes/amtool';
+import { readManifests } from '../src/checks/kubernetes/manifests';
+import { findTool } from '../src/check';
+import { renderStack } from '../src/render';
+import { synthesize } from '../src/synth';
+import { writeTree } from '../src/output';
+import type { StackInput } from '../src/schema';
+import { seedInput, tmpDir } from './helpers';
+import * as pulumi from '@pulumi/pulumi';
+import { secretLeaks, secretValuesFor, visibleStrings } from './stack-checks';
+
+const TARGET = {
+  kind: 'kubernetes' as const,
+  namespace: 'observability',
+  release: 'kps',
+  chartVersions: { kubePrometheusStack: '67.8.0' },
+  storageClass: 'fast-ssd',
+  storage: { prometheus: '120Gi' },
+  resources: { prometheus: { limits: { memory: '6Gi' } } },
+};
+const input = (): StackInput => ({ ...seedInput(), name: 'kube', target: JSON.parse(JSON.stringify(TARGET)) });
+const stack = validateStack(input(), 'test/pulumi-kubernetes.test.ts');
+const secrets = secretValuesFor(stack);
+
+let rs: RecordedResource[];
+beforeAll(async () => {
+  rs = await recordResources(stack, { config: secrets, secretKeys: Object.keys(secrets) });
+});
+const ofType = (type: string) => rs.filter((r) => r.type === type);
+const isSecretWrapper = (v: any) => !!v && typeof v === 'object' && v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+
+describe('the Kubernetes program under mocks', () => {
+  test('installs each chart the stack lists as one Helm release, pinned to the config\'s version, from its repository', () => {
+    const releases = ofType('kubernetes:helm.sh/v3:Release').map((r) => ({ chart: r.inputs.chart, version: r.inputs.version, repo: (r.inputs.repositoryOpts as any).repo, ns: r.inputs.namespace }));
+    expect(releases).toContainEqual({ chart: 'kube-prometheus-stack', version: TARGET.chartVersions.kubePrometheusStack, repo: 'https://prometheus-community.github.io/helm-charts', ns: TARGET.namespace });
+    expect(releases).toHaveLength(kubernetesCharts(stack).length);
+    for (const r of releases) expect(r.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(JSON.stringify(rs)).not.toMatch(/"latest"|:latest"/);
+  });
+
+  test('creates the namespace (kept on destroy) and one resource per object synth writes, after the releases that bring their CRDs', () => {
+    expect(ofType('kubernetes:core/v1:Namespace').map((r) => [r.inputs.metadata, r.options.retainOnDelete])).toEqual([
+      [expect.objectContaining({ name: TARGET.namespace }), true],
+    ]);
+    const releaseNames = ofType('kubernetes:helm.sh/v3:Release').map((r) => r.name);
+    for (const o of kubernetesObjects(stack, renderStack(stack))) {
+      const r = rs.find((x) => x.name === `${o.kind.toLowerCase()}-${o.metadata.name}`);
+      expect([o.kind, o.metadata.name, r?.inputs.metadata]).toEqual([o.kind, o.metadata.name, expect.objectContaining({ name: o.metadata.name, namespace: TARGET.namespace })]);
+      expect(r!.options.dependsOn).toEqual(expect.arrayContaining(releaseNames));
+    }
+  });
+
+  test('each Secret the stack needs holds its keys as a Pulumi secret; the Grafana admin Secret is what the chart reads', () => {
+    const secretsIn = ofType('kubernetes:core/v1:Secret');
+    for (const spec of kubernetesSecrets(stack)) {
+      const r = secretsIn.find((s) => (s.inputs.metadata as any).name === spec.name)!;
+      expect(isSecretWrapper(r.inputs.stringData)).toBe(true);
+      expect(Object.keys((r.inputs.stringData as any).value).sort()).toEqual([...spec.keys].sort());
+    }
+    const admin = secretsIn.find((s) => (s.inputs.metadata as any).name === grafanaAdminSecretName(stack))!;
+    expect(Object.keys((admin.inputs.stringData as any).value).sort()).toEqual(Object.values(GRAFANA_ADMIN_KEYS).sort());
+    const release = ofType('kubernetes:helm.sh/v3:Release').find((r) => r.inputs.chart === 'kube-prometheus-stack')!;
+    expect((release.inputs.values as any).grafana.admin).toEqual({ existingSecret: grafanaAdminSecretName(stack), userKey: 'admin-user', passwordKey: 'admin-password' });
+    expect(release.options.dependsOn).toEqual(expect.arrayContaining([admin.name]));
+  });
+
+  test('no secret value anywhere in the graph, resources.json, the manifests or the chart values; the chart\'s default password is gone', async () => {
+    expect(Object.keys(secrets).length).toBeGreaterThan(1);
+    expect(await secretLeaks(stack)).toEqual([]);
+    const values = kubePrometheusStackValues(stack) as any;
+    expect(values.grafana.adminPassword).toBeNull();
+    expect(JSON.stringify(values)).not.toContain('prom-operator');
+  });
+
+  test('a secret value planted in a plain input is visible to the leak check (it can fail)', () => {
+    const [name, value] = Object.entries(secrets)[0];
+    const planted = rs.map((r) => (r.type === 'kubernetes:core/v1:Namespace' ? { ...r, inputs: { ...r.inputs, metadata: { name: value } } } : r));
+    expect([name, planted.some((r) => visibleStrings(r.inputs).includes(value))]).toEqual([name, true]);
+    expect(rs.some((r) => visibleStrings(r.inputs).includes(value))).toBe(false);
+  });
+});
+
+describe('chart values: workloads', () => {
+  const values = kubePrometheusStackValues(stack) as any;
+
+  test('storage class and sizes come from the config; requests and limits too, defaults where it sets none', () => {
+    const claim = values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec;
+    expect([claim.storageClassName, claim.resources.requests.storage]).toEqual([TARGET.storageClass, TARGET.storage.prometheus]);
+    expect(values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName).toBe(TARGET.storageClass);
+    expect(values.prometheus.prometheusSpec.resources.limits.memory).toBe(TARGET.resources.prometheus.limits.memory);
+    expect(values.prometheus.prometheusSpec.resources.requests.memory).toBe(stack.target.kind === 'kubernetes' && stack.target.resources.prometheus.requests.memory);
+  });
+
+  test('every workload has requests and limits, and the pods we configure run as non-root', () => {
+    expect(workloadProblems(values, CHART_VALUES_FILE)).toEqual([]);
+  });
+
+  test.each(WORKLOADS.map((w) => [w.path, w.nonRoot]))('%s without limits fails, naming the key', (where, nonRoot) => {
+    const broken = JSON.parse(JSON.stringify(values));
+    const node = (where as string).split('.').reduce((o: any, k) => o[k], broken);
+    delete node.resources.limits;
+    if (nonRoot) node.securityContext = { runAsUser: 0 };
+    const problems = workloadProblems(broken, CHART_VALUES_FILE);
+    expect(problems).toContain(`${CHART_VALUES_FILE}: ${where}.resources.limits.memory: missing; expected a quantity`);
+    if (nonRoot) expect(problems).toContain(`${CHART_VALUES_FILE}: ${where}.securityContext.runAsNonRoot: is undefined; expected true`);
+  });
+});
+
+describe('amtool on the cluster\'s Alertmanager config', () => {
+  const amtool = findTool('amtool').path;
+  const out = path.join(tmpDir('ms-k8s-am-'), 'out');
+  writeTree(out, synthesize(stack));
+  const manifests = readManifests(path.join(out, 'manifests'));
+  afterAll(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
+
+  test('the config Secret passes amtool check-config', async () => {
+    const [result] = await amtoolConfigCheck(manifests, amtool);
+    expect([result.name, result.ok, result.detail]).toEqual([expect.stringContaining('stringData.alertmanager.yaml'), true, undefined]);
+  });
+
+  test('a route to an undefined receiver fails, naming the object and key', async () => {
+    const broken = manifests.map((m) => {
+      if (m.object.kind !== 'Secret' || !(m.object.stringData as any)?.['alertmanager.yaml']) return m;
+      const config = yaml.load((m.object.stringData as any)['alertmanager.yaml']) as any;
+      config.route.receiver = 'nobody';
+      return { ...m, object: { ...m.object, stringData: { ...(m.object.stringData as any), 'alertmanager.yaml': yaml.dump(config) } } };
+    });
+    const [result] = await amtoolConfigCheck(broken, amtool);
+    expect(result.ok).toBe(false);
+    expect(result.detail).toMatch(/Secret "kube-alertmanager-config" .*: stringData\.alertmanager\.yaml: .*nobody/s);
+  });
+});
