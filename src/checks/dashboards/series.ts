@@ -6,7 +6,7 @@
  */
 import type { Stack } from '../../schema';
 import type { MetricType } from '../../metrics';
-import { COMPONENT_METRICS, SCRAPE_METRICS, stackFamilies } from '../../metrics';
+import { COMPONENT_METRICS, HOST_METRICS, hostExportersOf, SCRAPE_METRICS, stackFamilies } from '../../metrics';
 import { familyMapping } from '../../mapping';
 import { scrapeJobs } from '../../jobs';
 
@@ -35,6 +35,7 @@ export function seriesDefinitions(stack: Stack): Map<string, SeriesDef[]> {
     };
     for (const [name, def] of Object.entries(SCRAPE_METRICS)) add(name, def);
     if (job.component) for (const [name, def] of Object.entries(COMPONENT_METRICS[job.component] as Record<string, Def>)) add(name, def);
+    for (const e of hostExportersOf(stack, job)) for (const [name, def] of Object.entries(HOST_METRICS[e] as Record<string, Def>)) add(name, def);
     for (const family of job.component ? [] : job.ruleSets) {
       const m = familyMapping(stack, job.job, family);
       for (const [name, def] of Object.entries(families[family] ?? {})) add(m.names[name] ?? name, def, (l) => m.labels[l] ?? l);
