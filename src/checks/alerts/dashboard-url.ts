@@ -24,7 +24,7 @@ export function dashboardUrlProblem(url: string, byUid: Map<string, DashboardEnt
 
 export const dashboardUrl: Check = {
   id: 'alerts/dashboard-url',
-  description: 'dashboard_url annotations point at a provisioned dashboard uid',
+  description: 'dashboard_url annotations point at a provisioned dashboard uid, and at a panel it has',
   severity: 'error',
   target: 'rules',
   explain:
