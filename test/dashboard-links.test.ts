@@ -77,6 +77,12 @@ describe('catalog alerts link to the panel of their metric', () => {
     }
   });
 
+  test('in the seed stack every catalog alert that reads a metric is linked (the Watchdog reads none)', () => {
+    const unlinked = catalogAlerts(files).filter((a) => a.annotations.dashboard_url === undefined).map((a) => a.alert);
+    expect(unlinked).toEqual(catalogAlerts(files).filter((a) => firstMetric(a.alert) === undefined).map((a) => a.alert));
+    expect(unlinked).toEqual(['Watchdog']);
+  });
+
   test('an alert without a link has no panel reading its metric', () => {
     const read = new Set([...panels.values()].flatMap((byId) => [...byId.values()].flat()));
     const unlinked = catalogAlerts(files).filter((a) => a.annotations.dashboard_url === undefined);
