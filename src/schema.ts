@@ -643,6 +643,13 @@ const LogSource = z.strictObject({
   labelFields: z.array(LogFieldName).optional(),
   /** Extracted fields attached as structured metadata (request_id, user_id, trace_id…): searchable, no new streams. */
   metadataFields: z.array(LogFieldName).optional(),
+  /**
+   * The `level` values the app writes and those that mean an error, when they differ from the format's defaults
+   * (promtail/pipeline.ts LOG_FORMAT_DEFAULTS). Dashboards match them case-insensitively.
+   */
+  levels: z
+    .strictObject({ all: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/)).min(1), errors: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/)).min(1) })
+    .optional(),
   labels: Labels.default({}),
 });
 
