@@ -9,7 +9,11 @@ import { checkDashboards, DashboardFile } from '../src/check-dashboards';
 import { HOST_METRICS } from '../metrics/families';
 import { parsePromQL, referencedMetrics } from '../src/promql';
 import type { StackInput } from '../src/schema';
+import { findCheck } from '../src/checks';
+import type { CheckContext, RuleEntry } from '../src/checks/types';
+import type { Stack } from '../src/schema';
 import { seedInput, validate } from './helpers';
+import { checkFailures } from './stack-checks';
 
 const FILE = 'grafana/dashboards/Infrastructure/stack-host.json';
 const NODE = { job: 'node', targets: ['node-exporter:9100'] };
@@ -77,6 +81,10 @@ describe('Host and containers dashboard', () => {
     expect(reports.find((r) => r.file === FILE)?.queries).toBeGreaterThan(0);
   });
 
+  test('`check` (promtool, amtool and every named check) passes on the stack with both exporters', async () => {
+    expect(await checkFailures(withExporters(true, true))).toEqual([]);
+  }, 120_000);
+
   test('failing fixture: a node job that drops node_cpu_seconds_total fails metric provenance on the CPU panels', () => {
     const stack = withExporters(true, false, (i) => (i.scrapeTargets!.find((t) => t.job === 'node')!.dropMetrics = ['node_cpu_.*']));
     const problems = checkDashboards(files(renderStack(stack)), stack).flatMap((r) => r.problems);
@@ -99,5 +107,26 @@ describe('Host and containers dashboard', () => {
     cpu.targets[0].expr = 'sum by (instance) (node_cpu_seconds_total{mode="idle",job=~"$job",instance=~"$instance"})';
     const problems = checkDashboards([{ file: FILE, text: JSON.stringify(d) }], stack).flatMap((r) => r.problems);
     expect(problems).toEqual([expect.stringMatching(/Host CPU busy.*node_cpu_seconds_total/)]);
+  });
+});
+
+describe('rule checks know the host exporters\' metrics', () => {
+  const rule = (expr: string): RuleEntry => ({ alert: 'HostCpuBusy', expr, for: '5m', labels: { severity: 'warning' }, annotations: { summary: 'Host CPU busy' } });
+  const ctxOf = (stack: Stack, expr: string): CheckContext => ({ stack, source: 'test', filesDir: '', rules: [{ file: 'prometheus/rules/custom.yml', groups: [{ name: 'custom', rules: [rule(expr)] }] }], dashboards: [] });
+  const run = (id: string, ctx: CheckContext) => findCheck(id)!.run(ctx).map((f) => f.message);
+  const busy = 'avg by (job, service, instance) (rate(node_cpu_seconds_total{job="node",mode="idle"}[5m])) < 0.2';
+
+  test('a node-exporter counter is known where the node job scrapes node-exporter, and unknown without it', () => {
+    expect(run('rules/unknown-metric', ctxOf(withExporters(true, false), busy))).toEqual([]);
+    const without = withExporters(false, false, (i) => i.scrapeTargets!.push({ job: 'node', targets: ['some-host:9100'] }));
+    expect(run('rules/unknown-metric', ctxOf(without, busy))).toEqual([expect.stringContaining('node_cpu_seconds_total')]);
+  });
+
+  test('their types: a node counter compared raw fails, a cAdvisor gauge under rate fails', () => {
+    const stack = withExporters(true, true);
+    expect(run('rules/counter-rate', ctxOf(stack, 'node_cpu_seconds_total{job="node"} > 100'))).toEqual([expect.stringContaining('node_cpu_seconds_total')]);
+    expect(run('rules/rate-on-gauge', ctxOf(stack, 'sum by (job, service) (rate(container_memory_working_set_bytes{job="cadvisor"}[5m])) > 1'))).toEqual([
+      expect.stringContaining('container_memory_working_set_bytes'),
+    ]);
   });
 });
