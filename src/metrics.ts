@@ -93,7 +93,8 @@ export function familyOf(series: string, stack?: Stack): string | undefined {
 
 /**
  * Series name → the scrape jobs of the stack that provide it: the components' own metrics and the targets'
- * families under the names each target exports them, less what a target drops at scrape time.
+ * families under the names each target exports them, node-exporter's and cAdvisor's on the jobs that scrape them,
+ * less what a target drops at scrape time.
  */
 export function providedSeries(stack: Stack): Map<string, string[]> {
   const out = new Map<string, string[]>();

@@ -1,7 +1,8 @@
 /**
  * What each scrape job's series are, from the stack's typed config: per exported series name, its type and the
  * label names it carries on each job: the family's labels under the target's label mapping (metrics/families.ts,
- * scrapeTargets[].metrics), the histogram's `le` on `_bucket`, plus what Prometheus adds to every series of the job
+ * scrapeTargets[].metrics), the host exporters' metrics on a job that scrapes one (HOST_METRICS), the histogram's
+ * `le` on `_bucket`, plus what Prometheus adds to every series of the job
  * (`job`, `instance` and the target's labels).
  */
 import type { Stack } from '../../schema';
