@@ -890,6 +890,16 @@ const KubernetesTarget = z.strictObject({
   /** Volume sizes; the volumes outlive the pods and the StatefulSets (the operator keeps their claims). */
   storage: z.strictObject({ prometheus: ByteQuantity.default('50Gi'), alertmanager: ByteQuantity.default('2Gi') }).prefault({}),
   resources: KubernetesResources,
+  /**
+   * Loki on the cluster (grafana/loki chart, `chartVersions.loki`) when `components.loki` is enabled: one
+   * single-binary replica on a filesystem volume, the chart's mode for a few tens of GB a day (its values.yaml).
+   */
+  loki: z
+    .strictObject({
+      storage: ByteQuantity.default('50Gi'),
+      resources: Resources({ cpu: '200m', memory: '512Mi' }, { cpu: '1', memory: '2Gi' }),
+    })
+    .prefault({}),
   replicas: z
     .strictObject({
       prometheus: z.number().int().min(1).max(10).default(1),

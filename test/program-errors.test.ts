@@ -88,8 +88,8 @@ describe.each(STACKS)('preview of stack "%s" with no Pulumi config', (stack) => 
     const { kubernetesCharts } = require('../src/render/kubernetes/charts');
     const { kubernetesObjects } = require('../src/render/kubernetes');
     const { renderStack } = require('../src/render');
-    const releases = run.resources.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => [r.inputs.chart, r.inputs.version]);
-    expect(releases).toEqual(kubernetesCharts(loaded).map((c: any) => [c.chart, c.version]));
+    const releases = run.resources.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => `${r.inputs.chart}@${r.inputs.version}`);
+    expect(releases.sort()).toEqual(kubernetesCharts(loaded).map((c: any) => `${c.chart}@${c.version}`).sort());
     expect(run.resources.filter((r) => r.type === 'kubernetes:core/v1:Namespace').map((r) => r.inputs.metadata.name)).toEqual([loaded.target.namespace]);
     const objects = kubernetesObjects(loaded, renderStack(loaded)).map((o: any) => `${o.kind}/${o.metadata.name}`).sort();
     const named = run.resources.map((r) => r.name);

@@ -20,7 +20,11 @@ import { findTool } from '../src/check';
 import { renderStack } from '../src/render';
 import { synthesize } from '../src/synth';
 import { writeTree } from '../src/output';
+import { DEFAULT_CHART_VERSIONS } from '../src/schema';
 import type { StackInput } from '../src/schema';
+import { lokiConfig } from '../src/render/loki';
+import { grafanaDatasources } from '../src/render/grafana';
+import { kubePrometheusStackFullname } from '../src/render/kubernetes/datasources';
 import { seedInput, tmpDir } from './helpers';
 import * as pulumi from '@pulumi/pulumi';
 import { secretLeaks, secretValuesFor, visibleStrings } from './stack-checks';
@@ -144,5 +148,51 @@ describe('amtool on the cluster\'s Alertmanager config', () => {
     const [result] = await amtoolConfigCheck(broken, amtool);
     expect(result.ok).toBe(false);
     expect(result.detail).toMatch(/Secret "kube-alertmanager-config" .*: stringData\.alertmanager\.yaml: .*nobody/s);
+  });
+});
+
+describe('Loki and Grafana datasources on the cluster', () => {
+  const docker = validateStack(seedInput(), 'seed');
+
+  test('Loki is a pinned grafana/loki release in SingleBinary mode, configured like the Docker Loki', () => {
+    const loki = kubernetesCharts(stack).find((c) => c.chart === 'loki')!;
+    expect([loki.version, loki.repo, loki.namespace]).toEqual([DEFAULT_CHART_VERSIONS.loki, 'https://grafana.github.io/helm-charts', TARGET.namespace]);
+    const v = loki.values as any;
+    const dockerLoki = lokiConfig(docker) as any;
+    expect(v.deploymentMode).toBe('SingleBinary');
+    expect(v.loki.schemaConfig).toEqual(dockerLoki.schema_config);
+    expect(v.loki.limits_config).toEqual(expect.objectContaining({ retention_period: docker.logs.retention, allow_structured_metadata: true }));
+    expect(v.singleBinary.persistence).toEqual(expect.objectContaining({ storageClass: TARGET.storageClass, enableStatefulSetAutoDeletePVC: false }));
+    expect(Object.keys(v.singleBinary.resources).sort()).toEqual(['limits', 'requests']);
+    expect(v.loki.podSecurityContext.runAsNonRoot).toBe(true);
+    expect([v.backend.replicas, v.read.replicas, v.write.replicas]).toEqual([0, 0, 0]);
+  });
+
+  test('no Loki release when the stack disables Loki', () => {
+    const i = input();
+    i.components = { ...i.components, loki: { enabled: false }, promtail: { enabled: false } };
+    expect(kubernetesCharts(validateStack(i, 'no-loki')).map((c) => c.chart)).toEqual(['kube-prometheus-stack']);
+  });
+
+  test('the datasources are the Docker ones (uids, jsonData) for what the cluster runs, with in-cluster addresses; the chart\'s own are off', () => {
+    const values = kubePrometheusStackValues(stack) as any;
+    expect(values.grafana.sidecar.datasources).toEqual({ defaultDatasourceEnabled: false, alertmanager: { enabled: false } });
+    const cluster = values.grafana.additionalDataSources as any[];
+    const onDocker = grafanaDatasources(stack).filter((d) => ['prometheus', 'loki', 'alertmanager'].includes(d.uid));
+    expect(cluster.map((d) => d.uid)).toEqual(onDocker.map((d) => d.uid));
+    // Jaeger is not on the cluster: the Docker datasources of a stack without it carry the same jsonData.
+    const noJaeger = validateStack({ ...input(), components: { ...input().components, jaeger: { enabled: false } } }, 'no-jaeger');
+    expect(cluster.map((d) => d.jsonData)).toEqual(grafanaDatasources(noJaeger).filter((d) => d.uid !== 'jaeger').map((d) => d.jsonData));
+    expect(cluster.map((d) => d.url)).toEqual([
+      `http://kps-kube-prometheus-stack-prometheus.${TARGET.namespace}:9090`,
+      `http://kube-loki.${TARGET.namespace}:3100`,
+      `http://kps-kube-prometheus-stack-alertmanager.${TARGET.namespace}:9093`,
+    ]);
+  });
+
+  test('kube-prometheus-stack service names follow the chart\'s fullname rule', () => {
+    expect(kubePrometheusStackFullname('kps')).toBe('kps-kube-prometheus-stack');
+    expect(kubePrometheusStackFullname('monitoring')).toBe('monitoring-kube-prometheus');
+    expect(kubePrometheusStackFullname('kube-prometheus-stack')).toBe('kube-prometheus-stack');
   });
 });

@@ -68,8 +68,8 @@ export async function secretLeaks(stack: Stack): Promise<string[]> {
 /** A kubernetes stack under mocks: its pinned chart releases and one resource per manifest object. */
 async function expectKubernetesDeploy(stack: Stack): Promise<void> {
   const rs = await recordResources(stack);
-  const releases = rs.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => [r.inputs.chart, r.inputs.version]);
-  expect(releases).toEqual(kubernetesCharts(stack).map((c) => [c.chart, c.version]));
+  const releases = rs.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => `${r.inputs.chart}@${r.inputs.version}`);
+  expect(releases.sort()).toEqual(kubernetesCharts(stack).map((c) => `${c.chart}@${c.version}`).sort());
   const names = new Set(rs.map((r) => r.name));
   const objects = kubernetesObjects(stack, renderStack(stack)).map((o) => `${o.kind.toLowerCase()}-${o.metadata.name}`);
   expect(objects.filter((o) => !names.has(o))).toEqual([]);

@@ -11,6 +11,7 @@ import type { Stack } from '../../schema';
 import { kubernetesTarget } from './objects';
 import { prometheusSelectors } from './selectors';
 import { workloadValues } from './workloads';
+import { datasourceValues } from './datasources';
 import { DASHBOARD_LABEL } from './dashboards';
 import { alertmanagerConfigSecretName, alertmanagerSecretsName } from './alertmanager';
 
@@ -22,7 +23,7 @@ export type Values = Record<string, unknown>;
  * Each concern (alerting, storage, datasources, resources...) contributes its own fragment of the values; they are
  * merged in order (objects deeply, arrays replaced), so a concern stays in its own module.
  */
-const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues, workloadValues];
+const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues, workloadValues, datasourceValues];
 
 export function kubePrometheusStackValues(stack: Stack): Values {
   return deepmerge.all(FRAGMENTS.map((fragment) => fragment(stack)), { arrayMerge: (_, source) => source }) as Values;
