@@ -894,6 +894,13 @@ const KubernetesTarget = z.strictObject({
    * Loki on the cluster (grafana/loki chart, `chartVersions.loki`) when `components.loki` is enabled: one
    * single-binary replica on a filesystem volume, the chart's mode for a few tens of GB a day (its values.yaml).
    */
+  /** Jaeger on the cluster when `components.jaeger` is enabled (its config, image and storage choice as on Docker). */
+  jaeger: z
+    .strictObject({
+      storage: ByteQuantity.default('20Gi'),
+      resources: Resources({ cpu: '100m', memory: '256Mi' }, { cpu: '1', memory: '1Gi' }),
+    })
+    .prefault({}),
   loki: z
     .strictObject({
       storage: ByteQuantity.default('50Gi'),

@@ -101,7 +101,8 @@ describe('manifests', () => {
   });
 
   test('every dashboard is a ConfigMap labelled for the Grafana sidecar, with the same JSON as the Docker file', () => {
-    const maps = ofKind(run.manifests, 'ConfigMap');
+    // Dashboard ConfigMaps hold dashboard JSON; others (Jaeger's config) are not the sidecar's.
+    const maps = ofKind(run.manifests, 'ConfigMap').filter((m) => Object.keys((m.object as any).data).some((k) => k.endsWith('.json')));
     const dashboards = buildDashboards(run.stack);
     expect(maps.length).toBe(dashboards.length);
     for (const d of dashboards) {
@@ -167,7 +168,7 @@ describe('checks', () => {
   test('an object without the release label, or a dashboard without the sidecar label, fails the selector check', () => {
     const { stack, manifests } = synthOut();
     const [sc] = ofKind(manifests, 'ScrapeConfig');
-    const [map] = ofKind(manifests, 'ConfigMap');
+    const [map] = ofKind(manifests, 'ConfigMap').filter((m) => Object.keys((m.object as any).data).some((k) => k.endsWith('.json')));
     delete sc.object.metadata.labels.release;
     delete map.object.metadata.labels.grafana_dashboard;
     const result = selectorCheck(stack.target as KubernetesTargetConfig, prometheusSelectors(stack), [sc, map]);

@@ -178,14 +178,12 @@ describe('Loki and Grafana datasources on the cluster', () => {
     const values = kubePrometheusStackValues(stack) as any;
     expect(values.grafana.sidecar.datasources).toEqual({ defaultDatasourceEnabled: false, alertmanager: { enabled: false } });
     const cluster = values.grafana.additionalDataSources as any[];
-    const onDocker = grafanaDatasources(stack).filter((d) => ['prometheus', 'loki', 'alertmanager'].includes(d.uid));
-    expect(cluster.map((d) => d.uid)).toEqual(onDocker.map((d) => d.uid));
-    // Jaeger is not on the cluster: the Docker datasources of a stack without it carry the same jsonData.
-    const noJaeger = validateStack({ ...input(), components: { ...input().components, jaeger: { enabled: false } } }, 'no-jaeger');
-    expect(cluster.map((d) => d.jsonData)).toEqual(grafanaDatasources(noJaeger).filter((d) => d.uid !== 'jaeger').map((d) => d.jsonData));
+    const onDocker = grafanaDatasources(stack);
+    expect(cluster.map((d) => [d.uid, d.name, d.type, d.isDefault, d.jsonData])).toEqual(onDocker.map((d) => [d.uid, d.name, d.type, d.isDefault, d.jsonData]));
     expect(cluster.map((d) => d.url)).toEqual([
       `http://kps-kube-prometheus-stack-prometheus.${TARGET.namespace}:9090`,
       `http://kube-loki.${TARGET.namespace}:3100`,
+      `http://kube-jaeger.${TARGET.namespace}:16686`,
       `http://kps-kube-prometheus-stack-alertmanager.${TARGET.namespace}:9093`,
     ]);
   });
@@ -194,5 +192,31 @@ describe('Loki and Grafana datasources on the cluster', () => {
     expect(kubePrometheusStackFullname('kps')).toBe('kps-kube-prometheus-stack');
     expect(kubePrometheusStackFullname('monitoring')).toBe('monitoring-kube-prometheus');
     expect(kubePrometheusStackFullname('kube-prometheus-stack')).toBe('kube-prometheus-stack');
+  });
+});
+
+describe('Jaeger on the cluster', () => {
+  const objects = kubernetesObjects(stack, renderStack(stack));
+  const of = (kind: string) => objects.filter((o) => o.kind === kind && o.metadata.name === `${stack.name}-jaeger`);
+
+  test('the Docker config in a ConfigMap, the pinned image as its user, probes, requests and limits, the badger volume kept', async () => {
+    expect((of('ConfigMap')[0] as any).data['config.yaml']).toBe(renderStack(stack)['jaeger/config.yaml'].replace(/^#.*\n/gm, ''));
+    const pod = (of('Deployment')[0] as any).spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toBe(`jaegertracing/jaeger:${stack.components.jaeger.version}`);
+    expect([pod.securityContext.runAsNonRoot, pod.securityContext.runAsUser]).toEqual([true, 10001]);
+    expect(Object.keys(c.resources).sort()).toEqual(['limits', 'requests']);
+    expect(c.readinessProbe.httpGet.path).toBe('/status');
+    expect(stack.components.jaeger.storage).toBe('badger');
+    expect((of('PersistentVolumeClaim')[0] as any).spec.storageClassName).toBe(TARGET.storageClass);
+    const pvc = rs.find((r) => r.type === 'kubernetes:core/v1:PersistentVolumeClaim')!;
+    expect(pvc.options.retainOnDelete).toBe(true);
+  });
+
+  test('the Jaeger datasource points at its Service, and Loki links trace ids to it as on Docker', () => {
+    const ds = (kubePrometheusStackValues(stack) as any).grafana.additionalDataSources as any[];
+    expect(ds.find((d) => d.uid === 'jaeger').url).toBe(`http://${stack.name}-jaeger.${TARGET.namespace}:16686`);
+    const dockerLoki = grafanaDatasources(stack).find((d) => d.uid === 'loki')!;
+    expect(ds.find((d) => d.uid === 'loki').jsonData).toEqual(dockerLoki.jsonData);
   });
 });

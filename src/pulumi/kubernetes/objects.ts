@@ -14,6 +14,8 @@ export function kubeResource(object: KubeObject, deps: pulumi.Resource[], parent
   if (apiVersion === 'v1' && kind === 'ConfigMap') return new k8s.core.v1.ConfigMap(name, { metadata, ...(rest as object) }, opts);
   if (apiVersion === 'v1' && kind === 'Secret') return new k8s.core.v1.Secret(name, { metadata, ...(rest as object) }, opts);
   if (apiVersion === 'v1' && kind === 'Service') return new k8s.core.v1.Service(name, { metadata, ...(rest as object) }, opts);
+  // A volume's data outlives the stack, as the Docker volumes do.
+  if (apiVersion === 'v1' && kind === 'PersistentVolumeClaim') return new k8s.core.v1.PersistentVolumeClaim(name, { metadata, ...(rest as object) }, { ...opts, retainOnDelete: true });
   if (apiVersion === 'apps/v1' && kind === 'Deployment') return new k8s.apps.v1.Deployment(name, { metadata, ...(rest as Omit<k8s.apps.v1.DeploymentArgs, 'metadata'>) }, opts);
   return new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, ...rest }, opts);
 }

@@ -13,6 +13,7 @@ import type { AddressOf } from '../../jobs';
 import { grafanaDatasources, ProvisionedDatasource } from '../grafana';
 import { kubernetesTarget } from './objects';
 import { lokiServiceAddress } from './loki';
+import { jaegerServiceAddress } from './jaeger';
 import type { Values } from './chart-values';
 
 /** kube-prometheus-stack.fullname for a release. */
@@ -21,14 +22,14 @@ export function kubePrometheusStackFullname(release: string): string {
   return (release.includes(name) ? release : `${release}-${name}`).slice(0, 26).replace(/-+$/, '');
 }
 
-/** The components the cluster runs: kube-prometheus-stack's, and Loki from its own chart. Jaeger stays on Docker. */
-const ON_CLUSTER = new Set(['prometheus', 'alertmanager', 'grafana', 'loki']);
+/** The components the cluster runs: kube-prometheus-stack's, Loki from its own chart, and Jaeger. */
+const ON_CLUSTER = new Set(['prometheus', 'alertmanager', 'grafana', 'loki', 'jaeger']);
 
 export function clusterDatasources(stack: Stack): ProvisionedDatasource[] {
   const t = kubernetesTarget(stack);
   const full = kubePrometheusStackFullname(t.release);
   const addressOf: AddressOf = (component, port) =>
-    component === 'loki' ? lokiServiceAddress(stack) : `${full}-${component}.${t.namespace}:${port}`;
+    component === 'loki' ? lokiServiceAddress(stack) : component === 'jaeger' ? jaegerServiceAddress(stack, port) : `${full}-${component}.${t.namespace}:${port}`;
   const components = Object.fromEntries(
     Object.entries(stack.components).map(([name, c]) => [name, ON_CLUSTER.has(name) ? c : { ...c, enabled: false }]),
   ) as Stack['components'];
