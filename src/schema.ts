@@ -204,6 +204,23 @@ const Components = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------------
 // Prometheus
 
+/**
+ * Long-term storage (Mimir, Thanos Receive, Cortex, any remote-write receiver). The URL must carry no credentials,
+ * query or fragment: a token in a URL would sit in prometheus.yml and the chart values. Credentials are secrets,
+ * read by Prometheus from files (`password_file`, `credentials_file`) on Docker and from a Secret on Kubernetes.
+ */
+const RemoteWrite = z
+  .strictObject({
+    name: Identifier,
+    url: z
+      .string()
+      .url()
+      .regex(/^https?:\/\/[^/?#@]+(\/[^?#]*)?$/)
+      .meta({ expected: 'an http(s) URL without credentials, query or fragment, such as "https://mimir.example.com/api/v1/push"' }),
+    basicAuth: z.strictObject({ username: z.string().min(1), password: SecretRef }).optional(),
+    bearerToken: SecretRef.optional(),
+  });
+
 const PrometheusSettings = z.strictObject({
   scrapeInterval: Duration.default('15s'),
   scrapeTimeout: Duration.default('10s'),
@@ -211,6 +228,8 @@ const PrometheusSettings = z.strictObject({
   retentionTime: Duration.default('15d'),
   retentionSize: ByteSize.optional(),
   externalLabels: Labels.default({}),
+  /** Where Prometheus also sends every sample, for long-term storage. */
+  remoteWrite: z.array(RemoteWrite).default([]),
 });
 
 /** The built-in metric families (metrics/families.ts); each has a catalog rule set of the same name. */
@@ -968,6 +987,7 @@ export type RuleSetName = (typeof RULE_SET_NAMES)[number];
 export type FamilyMappingConfig = z.output<typeof FamilyMapping>;
 export type MetricFamilyConfig = z.output<typeof MetricFamily>;
 export type ProbeConfig = Stack['probes'][number];
+export type RemoteWriteConfig = Stack['prometheus']['remoteWrite'][number];
 /** The stack's own components (the exporters are `ExporterName`s). `blackbox` is one, deployed only with `probes`. */
 export type ComponentName = Exclude<keyof Stack['components'], ExporterName>;
 export type CheckExclusionConfig = Stack['checks']['exclude'][number];

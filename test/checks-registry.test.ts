@@ -52,7 +52,19 @@ function sloStacks(): { good: Stack; bad: Stack } {
 }
 const SLO = sloStacks();
 
+/** The seed stack with one remote-write target, and a copy that sets both kinds of credential. */
+function remoteWriteStacks(): { good: Stack; bad: Stack } {
+  const input = seedInput();
+  input.prometheus = { ...input.prometheus, remoteWrite: [{ name: 'mimir', url: 'https://mimir.example.com/api/v1/push', bearerToken: { secret: 'mimirToken' } }] };
+  const good = validate(input);
+  const bad = JSON.parse(JSON.stringify(good)) as Stack;
+  bad.prometheus.remoteWrite[0].basicAuth = { username: 'tenant', password: { secret: 'mimirPassword' } };
+  return { good, bad };
+}
+const REMOTE_WRITE = remoteWriteStacks();
+
 const CASES: Record<string, Case> = {
+  'config/remote-write': { pass: ctxOf(REMOTE_WRITE.good, []), fail: ctxOf(REMOTE_WRITE.bad, []), says: ['set basicAuth or bearerToken, not both'] },
   'config/probes': config((s) => (s.components.blackbox.enabled = false), ['the stack has probes', 'blackbox exporter']),
   'config/slos': { pass: ctxOf(SLO.good, []), fail: ctxOf(SLO.bad, []), says: ['job "nowhere"', 'does not scrape'] },
   'config/components': config((s) => (s.components.alertmanager.enabled = false), ['alertmanager', 'cannot be disabled']),

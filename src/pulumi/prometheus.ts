@@ -1,6 +1,8 @@
 /** Prometheus: the image's default flags kept, retention from the stack, `/-/reload` enabled, links and resends. */
+import * as pulumi from '@pulumi/pulumi';
 import * as docker from '@pulumi/docker';
-import { RUNTIME, resendDelay } from '../containers';
+import { RUNTIME, gidOf, resendDelay, uidOf } from '../containers';
+import { prometheusSecretFile } from '../render/remote-write';
 import { externalUrlFlags } from '../links';
 import { componentContainer, DeployContext } from './common';
 
@@ -22,12 +24,22 @@ export function prometheusCommand(ctx: Pick<DeployContext, 'stack'>): string[] {
 }
 
 /** `alertmanager`: created (and so started) first, so Prometheus' first notifications find it listening. */
-export function prometheusContainer(ctx: DeployContext, image: docker.RemoteImage, alertmanager?: docker.Container): docker.Container {
+/** `secrets`: the remote-write credentials, uploaded as 0400 files of Prometheus' user (prometheus.yml names them). */
+export function prometheusContainer(
+  ctx: DeployContext,
+  image: docker.RemoteImage,
+  alertmanager?: docker.Container,
+  secrets: Record<string, pulumi.Output<string>> = {},
+): docker.Container {
+  const r = RUNTIME.prometheus;
   return componentContainer(ctx, {
     dependsOn: alertmanager ? [alertmanager] : [],
     component: 'prometheus',
     image,
     command: prometheusCommand(ctx),
+    secretUploads: Object.keys(secrets)
+      .sort()
+      .map((name) => ({ file: prometheusSecretFile(name), content: secrets[name], owner: String(uidOf(r)), group: String(gidOf(r)), permissions: '0400' })),
     // Scrape targets on the Docker host (e.g. the backend on :8000) are host.docker.internal.
     hosts: [{ host: 'host.docker.internal', ip: 'host-gateway' }],
   });

@@ -8,11 +8,12 @@ import * as random from '@pulumi/random';
 import type { Stack } from '../schema';
 import { alertmanagerSecrets } from '../render/alertmanager';
 import { exporterSecrets } from '../exporters';
+import { remoteWriteSecrets } from '../render/remote-write';
 
 /** Every secret config key the stack needs, with why, for error messages and docs. */
 export function requiredSecrets(stack: Stack): string[] {
   const alertmanager = stack.components.alertmanager.enabled ? alertmanagerSecrets(stack) : [];
-  return [...new Set([...alertmanager, ...exporterSecrets(stack)])].sort();
+  return [...new Set([...alertmanager, ...exporterSecrets(stack), ...remoteWriteSecrets(stack)])].sort();
 }
 
 /**

@@ -23,6 +23,7 @@ import { urlHost } from '../links';
 import { alertmanagerSecrets } from '../render/alertmanager';
 import { exporterSecrets } from '../exporters';
 import { exporterContainers } from './exporters';
+import { remoteWriteSecrets } from '../render/remote-write';
 
 const pick = <T>(values: Record<string, T>, names: string[]): Record<string, T> =>
   Object.fromEntries(names.map((n) => [n, values[n]]));
@@ -73,7 +74,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
     const containers: Partial<Record<ComponentName, docker.Container>> = {};
     if (images.alertmanager) containers.alertmanager = alertmanagerContainer(ctx, images.alertmanager, alertmanagerSecretValues);
-    containers.prometheus = prometheusContainer(ctx, images.prometheus!, containers.alertmanager);
+    containers.prometheus = prometheusContainer(ctx, images.prometheus!, containers.alertmanager, pick(secretValues, remoteWriteSecrets(stack)));
     let adminPassword: pulumi.Output<string> | undefined;
     if (images.grafana) {
       adminPassword = grafanaAdminPassword(stack, this, config).password;

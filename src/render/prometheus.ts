@@ -1,6 +1,7 @@
 /** prometheus.yml: global settings, self-scrape of every component, the user's targets, rules and Alertmanager. */
 import type { Stack } from '../schema';
 import { AddressOf, dockerAddress, CONTAINER_PORTS, ScrapeJob, scrapeJobs } from '../jobs';
+import { remoteWriteConfig } from './remote-write';
 
 export function prometheusConfig(stack: Stack, ruleFiles: string[], addressOf: AddressOf = dockerAddress): object {
   const p = stack.prometheus;
@@ -22,6 +23,7 @@ export function prometheusConfig(stack: Stack, ruleFiles: string[], addressOf: A
       : {}),
     rule_files: ruleFiles,
     scrape_configs: scrapeJobs(stack, addressOf).map(scrapeConfig),
+    ...(stack.prometheus.remoteWrite.length ? { remote_write: remoteWriteConfig(stack) } : {}),
   };
 }
 

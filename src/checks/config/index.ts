@@ -10,5 +10,6 @@ import { logFormats } from './log-formats';
 import { dashboards } from './dashboards';
 import { slos } from './slos';
 import { probes } from './probes';
+import { remoteWrite } from './remote-write';
 
-export const configChecks: Check[] = [components, scrapeTargets, probes, alertOverrides, customAlerts, alertmanager, logs, logFormats, dashboards, slos];
+export const configChecks: Check[] = [components, scrapeTargets, probes, remoteWrite, alertOverrides, customAlerts, alertmanager, logs, logFormats, dashboards, slos];

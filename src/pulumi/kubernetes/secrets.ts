@@ -17,7 +17,7 @@ export function stackSecrets(stack: Stack, values: Record<string, pulumi.Output<
     (spec) =>
       new k8s.core.v1.Secret(
         `secret-${spec.name}`,
-        { metadata: metadata(stack, spec.name), type: 'Opaque', stringData: pulumi.secret(pulumi.all(Object.fromEntries(spec.keys.map((k) => [k, values[k]])))) },
+        { metadata: metadata(stack, spec.name), type: 'Opaque', stringData: pulumi.secret(pulumi.all({ ...spec.plain, ...Object.fromEntries(spec.keys.map((k) => [k, values[k]])) })) },
         { parent, dependsOn: deps },
       ),
   );

@@ -12,6 +12,7 @@ import { kubernetesTarget } from './objects';
 import { prometheusSelectors } from './selectors';
 import { workloadValues } from './workloads';
 import { datasourceValues } from './datasources';
+import { remoteWriteValues } from './remote-write';
 import { DASHBOARD_LABEL } from './dashboards';
 import { alertmanagerConfigSecretName, alertmanagerSecretsName } from './alertmanager';
 
@@ -23,7 +24,7 @@ export type Values = Record<string, unknown>;
  * Each concern (alerting, storage, datasources, resources...) contributes its own fragment of the values; they are
  * merged in order (objects deeply, arrays replaced), so a concern stays in its own module.
  */
-const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues, workloadValues, datasourceValues];
+const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues, workloadValues, datasourceValues, remoteWriteValues];
 
 export function kubePrometheusStackValues(stack: Stack): Values {
   return deepmerge.all(FRAGMENTS.map((fragment) => fragment(stack)), { arrayMerge: (_, source) => source }) as Values;

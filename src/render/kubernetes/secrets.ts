@@ -6,15 +6,18 @@
 import type { Stack } from '../../schema';
 import { alertmanagerSecrets } from '../alertmanager';
 import { alertmanagerSecretsName } from './alertmanager';
+import { remoteWriteSecretSpec } from './remote-write';
 
 export interface KubeSecretSpec {
   /** The Secret's name in the target namespace. */
   name: string;
   /** Stack secret names; each becomes one key of the Secret, named like the secret. */
   keys: string[];
+  /** Keys whose values are config, not secrets (a username the Operator reads from a Secret). */
+  plain?: Record<string, string>;
 }
 
 export function kubernetesSecrets(stack: Stack): KubeSecretSpec[] {
   if (stack.target.kind !== 'kubernetes') return [];
-  return [{ name: alertmanagerSecretsName(stack), keys: alertmanagerSecrets(stack) }];
+  return [{ name: alertmanagerSecretsName(stack), keys: alertmanagerSecrets(stack) }, ...remoteWriteSecretSpec(stack)];
 }
