@@ -12,6 +12,7 @@ import { kubernetesTarget } from './objects';
 import { prometheusSelectors } from './selectors';
 import { DASHBOARD_LABEL } from './dashboards';
 import { alertmanagerConfigSecretName, alertmanagerSecretsName } from './alertmanager';
+import { datasourceValues } from './datasources';
 
 export const CHART_VALUES_FILE = 'helm/kube-prometheus-stack.values.yaml';
 
@@ -21,7 +22,7 @@ export type Values = Record<string, unknown>;
  * Each concern (alerting, storage, datasources, resources...) contributes its own fragment of the values; they are
  * merged in order (objects deeply, arrays replaced), so a concern stays in its own module.
  */
-const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues];
+const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues, datasourceValues];
 
 export function kubePrometheusStackValues(stack: Stack): Values {
   return deepmerge.all(FRAGMENTS.map((fragment) => fragment(stack)), { arrayMerge: (_, source) => source }) as Values;
