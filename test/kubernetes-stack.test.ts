@@ -9,7 +9,15 @@ import { grafanaDatasources } from '../src/render/grafana';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import { kubernetesCharts } from '../src/render/kubernetes/charts';
 import { datasourceValues, kpsFullname } from '../src/render/kubernetes/datasources';
-import { seedInput } from './helpers';
+import * as path from 'node:path';
+import { writeTree } from '../src/output';
+import { synthesize } from '../src/synth';
+import { findTool } from '../src/check';
+import { readManifests, ManifestFile } from '../src/checks/kubernetes/manifests';
+import { amtoolConfigCheck } from '../src/checks/kubernetes/amtool';
+import { ALERTMANAGER_CONFIG_KEY } from '../src/render/kubernetes/alertmanager';
+import * as yaml from 'js-yaml';
+import { seedInput, tmpDir } from './helpers';
 
 const TARGET = { kind: 'kubernetes' as const, namespace: 'observability', release: 'kps' };
 const kubeInput = (): StackInput => ({ ...seedInput(), name: 'kube', target: { ...TARGET } });
@@ -56,5 +64,42 @@ describe('grafana datasources on kubernetes', () => {
     const stack = kubeStack();
     const bad = { ...stack, prometheus: { ...stack.prometheus, scrapeInterval: '{{ .Release.Name }}' } };
     expect(() => datasourceValues(bad as typeof stack)).toThrow(/tpl/);
+  });
+});
+
+describe('amtool check-config on the Alertmanager config Secret', () => {
+  const amtool = findTool('amtool').path;
+  const out = path.join(tmpDir('ms-k8s-am-'), 'out');
+  writeTree(out, synthesize(kubeStack()));
+  const manifests = readManifests(path.join(out, 'manifests'));
+  const configSecret = () => manifests.find((m) => m.object.kind === 'Secret' && (m.object.stringData as Record<string, string>)?.[ALERTMANAGER_CONFIG_KEY]);
+
+  test('accepts the synthesized Secret (its *_file paths under /etc/alertmanager/secrets do not exist here)', async () => {
+    expect(configSecret()).toBeDefined();
+    const results = await amtoolConfigCheck(manifests, amtool);
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ ok: true });
+    expect(yaml.load((configSecret()!.object.stringData as Record<string, string>)[ALERTMANAGER_CONFIG_KEY])).toHaveProperty('templates');
+  });
+
+  test('fails on a route whose receiver is not defined, naming the Secret', async () => {
+    const secret = configSecret()!;
+    const data = secret.object.stringData as Record<string, string>;
+    const config = yaml.load(data[ALERTMANAGER_CONFIG_KEY]) as { route: { receiver: string } };
+    config.route.receiver = 'no-such-receiver';
+    const broken: ManifestFile = { ...secret, object: { ...secret.object, stringData: { ...data, [ALERTMANAGER_CONFIG_KEY]: yaml.dump(config) } } };
+    const [result] = await amtoolConfigCheck([broken], amtool);
+    expect(result.ok).toBe(false);
+    expect(result.name).toContain(secret.object.metadata.name);
+    expect(result.detail).toMatch(/no-such-receiver/);
+  });
+
+  test('fails on a template that does not parse', async () => {
+    const secret = configSecret()!;
+    const data = secret.object.stringData as Record<string, string>;
+    const tmpl = Object.keys(data).find((k) => k !== ALERTMANAGER_CONFIG_KEY)!;
+    const broken: ManifestFile = { ...secret, object: { ...secret.object, stringData: { ...data, [tmpl]: '{{ define "x" }}{{ .Unclosed ' } } };
+    const [result] = await amtoolConfigCheck([broken], amtool);
+    expect(result.ok).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The checks of a kubernetes stack's manifests (synth's `manifests/`, beside `files/`): schemas, promtool on the
- * PrometheusRule groups, selector consistency. A Docker stack has no manifests and gets none of these.
+ * PrometheusRule groups, amtool on the Alertmanager config Secret, selector consistency. A Docker stack has no manifests and gets none of these.
  */
 import type { CheckResult, ExtraCheck } from '../../check-result';
 import { kubernetesTarget } from '../../render/kubernetes/objects';
@@ -13,6 +13,7 @@ import { manifestsDirOf, readManifests } from './manifests';
 import { schemaCheck } from './schema';
 import { promtoolRulesCheck } from './promtool';
 import { selectorCheck } from './selectors';
+import { amtoolConfigCheck } from './amtool';
 
 export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
   if (stack.target.kind !== 'kubernetes') return [];
@@ -24,6 +25,7 @@ export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
   const results: CheckResult[] = [
     await schemaCheck(manifests),
     ...(await promtoolRulesCheck(manifests, findTool('promtool').path)),
+    ...(await amtoolConfigCheck(manifests, findTool('amtool').path)),
     selectorCheck(kubernetesTarget(stack), chartSelectors(filesDir), manifests),
   ];
   return results;
