@@ -3,7 +3,7 @@
  * model, for the targets that declare the `ai` family. Left out when none does.
  */
 import { jobsWithFamily, metric } from '../src/metrics';
-import { buildDashboard, DashboardDefinition, latencyQueries, promql, quantile, Section, statPanel, sumRate, targetVariables, timeseriesPanel } from './lib';
+import { buildDashboard, DashboardDefinition, latencyQueries, promql, quantile, Section, statPanel, sumRate, targetVariables, timeseriesPanel, upStatPanel } from './lib';
 
 const J = 'job=~"$job",instance=~"$instance"';
 
@@ -45,6 +45,11 @@ export const ai: DashboardDefinition = {
           statPanel('Cache hit rate', [promql(hitRatio([]), 'hits', { instant: true })], {
             unit: 'percentunit',
             description: 'Share of AI requests served from the response cache.',
+          }),
+          upStatPanel('AI backend', `${metric('ai', 'ai_up')}{${J}}`, '{{job}} {{instance}}', {
+            width: 24,
+            height: 3,
+            description: 'Whether each app reaches its AI model backend (its own health check, independent of traffic; alert: down).',
           }),
         ],
       },

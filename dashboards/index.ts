@@ -12,10 +12,11 @@ import { chatInteractions } from './chat-interactions';
 import { stackHealth } from './stack-health';
 import { users } from './users';
 import { slo } from './slo';
+import { host } from './host';
 
-export const DASHBOARDS: readonly DashboardDefinition[] = [overview, performance, ai, users, chatInteractions, stackHealth, slo];
+export const DASHBOARDS: readonly DashboardDefinition[] = [overview, performance, ai, users, chatInteractions, stackHealth, host, slo];
 
 /** Uids of the dashboards a stack gets when its config has no `dashboards.include`. */
-export const DEFAULT_DASHBOARDS: readonly string[] = [overview.uid, performance.uid, ai.uid, users.uid, chatInteractions.uid, stackHealth.uid, slo.uid];
+export const DEFAULT_DASHBOARDS: readonly string[] = [overview.uid, performance.uid, ai.uid, users.uid, chatInteractions.uid, stackHealth.uid, host.uid, slo.uid];
 
 export type { DashboardDefinition };

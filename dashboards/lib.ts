@@ -195,11 +195,13 @@ export function upStatPanel(title: string, expr: string, legend: string, opts: P
   });
 }
 
-export function logsPanel(title: string, query: LokiQuery, opts: PanelOptions = {}): PanelSpec {
+/** A logs panel; several queries (one per group of log sources read alike) show their lines together. */
+export function logsPanel(title: string, query: LokiQuery | LokiQuery[], opts: PanelOptions = {}): PanelSpec {
+  const queries = Array.isArray(query) ? query : [query];
   const b = new logs.PanelBuilder()
     .title(title)
     .datasource(LOKI)
-    .targets([target(query, 'A')])
+    .targets(queries.map((q, i) => target(q, String.fromCharCode(65 + i))))
     .span(opts.width ?? 24)
     .height(opts.height ?? 12)
     .showTime(true)

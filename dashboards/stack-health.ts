@@ -3,9 +3,10 @@
  * evaluation failures, Loki ingestion, Promtail shipping and Alertmanager notifications. Panels of a disabled
  * component are left out.
  */
+import * as dash from '@grafana/grafana-foundation-sdk/dashboard';
 import { componentMetric } from '../src/metrics';
 import { enabledComponents, scrapeJobs } from '../src/jobs';
-import { buildDashboard, DashboardDefinition, jobsMatcher, promql, Section, sumRate, targetVariables, timeseriesPanel, upStatPanel } from './lib';
+import { buildDashboard, DashboardDefinition, jobsMatcher, PanelSpec, promql, Section, statPanel, sumRate, targetVariables, timeseriesPanel, upStatPanel } from './lib';
 
 export const stackHealth: DashboardDefinition = {
   uid: 'stack-health',
@@ -36,6 +37,7 @@ export const stackHealth: DashboardDefinition = {
             min: 0,
             description: 'Targets whose last scrape failed.',
           }),
+          configReloads(on('alertmanager')),
         ],
       },
       {
@@ -116,3 +118,26 @@ export const stackHealth: DashboardDefinition = {
     });
   },
 };
+
+/** Whether Prometheus' and Alertmanager's last config reload succeeded: OK/FAILED (their ConfigReloadFailed alerts). */
+function configReloads(alertmanager: boolean): PanelSpec {
+  return statPanel(
+    'Config reloads',
+    [
+      promql(`${componentMetric('prometheus', 'prometheus_config_last_reload_successful')}{job="prometheus"}`, 'prometheus', { instant: true }),
+      ...(alertmanager ? [promql(`${componentMetric('alertmanager', 'alertmanager_config_last_reload_successful')}{job="alertmanager"}`, 'alertmanager', { instant: true })] : []),
+    ],
+    {
+      // OK/FAILED through the mappings; the number itself has no unit.
+      unit: 'none',
+      width: 24,
+      height: 3,
+      description: 'Whether the last configuration reload succeeded (alert: failed); a failed one keeps the previous config running.',
+      mappings: [{ type: dash.MappingType.ValueToText, options: { '0': { text: 'FAILED', color: 'red', index: 0 }, '1': { text: 'OK', color: 'green', index: 1 } } }],
+      thresholds: [
+        { value: null, color: 'red' },
+        { value: 1, color: 'green' },
+      ],
+    },
+  );
+}

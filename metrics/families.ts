@@ -180,3 +180,36 @@ export const PROBE_METRICS = {
   probe_http_status_code: gauge('HTTP status code of the response (0 without a response)'),
   probe_http_duration_seconds: gauge('Duration of each phase of the HTTP request', 'phase'),
 } as const satisfies Record<string, MetricDef>;
+
+/**
+ * The host exporters' metrics, provided by any scrape job whose targets include the enabled exporter's address
+ * (src/exporters.ts): node-exporter's host CPU, memory, filesystems and network (node_exporter v1.12.1
+ * collector/cpu_common.go, meminfo_linux.go, filesystem_common.go, netdev_linux.go, loadavg.go) and cAdvisor's
+ * per-container CPU, memory and network (google/cadvisor v0.60.5 lib/metrics/prometheus.go; every container series
+ * carries `id`, and `name`, `image` when Docker knows them: DefaultContainerLabels). Only what the Host dashboard
+ * reads: not a rule set, the catalog has no alerts on them.
+ */
+const FILESYSTEM_LABELS = ['device', 'mountpoint', 'fstype', 'device_error'];
+const CONTAINER_LABELS = ['id', 'name', 'image'];
+
+export const HOST_METRICS = {
+  nodeExporter: {
+    node_cpu_seconds_total: counter('Seconds the CPUs spent in each mode', 'cpu', 'mode'),
+    node_load1: gauge('1m load average'),
+    node_load5: gauge('5m load average'),
+    node_load15: gauge('15m load average'),
+    node_memory_MemTotal_bytes: gauge('Memory information field MemTotal_bytes'),
+    node_memory_MemAvailable_bytes: gauge('Memory information field MemAvailable_bytes'),
+    node_filesystem_size_bytes: gauge('Filesystem size in bytes', ...FILESYSTEM_LABELS),
+    node_filesystem_avail_bytes: gauge('Filesystem space available to non-root users in bytes', ...FILESYSTEM_LABELS),
+    node_network_receive_bytes_total: counter('Network device statistic receive_bytes', 'device'),
+    node_network_transmit_bytes_total: counter('Network device statistic transmit_bytes', 'device'),
+  },
+  cadvisor: {
+    container_cpu_usage_seconds_total: counter('Cumulative cpu time consumed in seconds', ...CONTAINER_LABELS, 'cpu'),
+    container_memory_working_set_bytes: gauge('Current working set in bytes', ...CONTAINER_LABELS),
+    container_spec_memory_limit_bytes: gauge('Memory limit for the container', ...CONTAINER_LABELS),
+    container_network_receive_bytes_total: counter('Cumulative count of bytes received', ...CONTAINER_LABELS, 'interface'),
+    container_network_transmit_bytes_total: counter('Cumulative count of bytes transmitted', ...CONTAINER_LABELS, 'interface'),
+  },
+} as const satisfies Record<string, Record<string, MetricDef>>;

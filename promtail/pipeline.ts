@@ -59,18 +59,33 @@ export const LOGFMT_FIELDS = {
   trace_id: 'trace_id',
 } as const;
 
+/**
+ * The level values a format writes, and those that mean an error. Dashboards match them case-insensitively, so
+ * one set serves the seed's `ERROR` and structlog's `error`.
+ */
+export interface LogLevels {
+  all: readonly string[];
+  errors: readonly string[];
+}
+
+/** Python logging (the seed) and structlog (the same names, lowercase). */
+const PYTHON_LEVELS: LogLevels = { all: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'], errors: ['ERROR', 'CRITICAL'] };
+/** Go: slog writes DEBUG/INFO/WARN/ERROR, logrus debug/info/warning/error/fatal/panic. */
+const GO_LEVELS: LogLevels = { all: ['DEBUG', 'INFO', 'WARN', 'WARNING', 'ERROR', 'FATAL', 'PANIC'], errors: ['ERROR', 'FATAL', 'PANIC'] };
+
 export interface LogFormatDefaults {
   fields: Record<string, string>;
   labelFields: readonly string[];
   metadataFields: readonly string[];
+  levels: LogLevels;
 }
 
 export const LOG_FORMAT_DEFAULTS: Record<LogFormat, LogFormatDefaults> = {
-  json: { fields: JSON_FIELDS, labelFields: JSON_LABELS, metadataFields: JSON_METADATA },
-  structlog: { fields: STRUCTLOG_FIELDS, labelFields: ['level', 'logger'], metadataFields: ['request_id', 'user_id', 'trace_id'] },
-  logfmt: { fields: LOGFMT_FIELDS, labelFields: ['level'], metadataFields: ['request_id', 'user_id', 'trace_id'] },
+  json: { fields: JSON_FIELDS, labelFields: JSON_LABELS, metadataFields: JSON_METADATA, levels: PYTHON_LEVELS },
+  structlog: { fields: STRUCTLOG_FIELDS, labelFields: ['level', 'logger'], metadataFields: ['request_id', 'user_id', 'trace_id'], levels: PYTHON_LEVELS },
+  logfmt: { fields: LOGFMT_FIELDS, labelFields: ['level'], metadataFields: ['request_id', 'user_id', 'trace_id'], levels: GO_LEVELS },
   // Plain lines: nothing extracted unless the source gives a `regex`; then its named groups are the fields.
-  plain: { fields: {}, labelFields: [], metadataFields: [] },
+  plain: { fields: {}, labelFields: [], metadataFields: [], levels: GO_LEVELS },
 };
 
 /**

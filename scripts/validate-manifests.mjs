@@ -7,6 +7,7 @@ import yaml from 'js-yaml';
 
 const MODULES = {
   v1: 'kubernetes-models/v1',
+  'apps/v1': 'kubernetes-models/apps/v1',
   'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
   'monitoring.coreos.com/v1alpha1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1',
 };

@@ -12,6 +12,9 @@ import { parseMatcher } from './promql';
 import type { CheckResult, ExtraCheck } from './check-result';
 import { registryChecks } from './checks/run';
 import { kubernetesChecks } from './checks/kubernetes';
+import { amtoolCompatibleText } from './amtool-compat';
+
+export { amtoolCompatibleText };
 
 export type { CheckResult, ExtraCheck } from './check-result';
 // The named checks of the registry (src/checks/index.ts), the dashboard checks among them.
@@ -179,11 +182,6 @@ async function amtoolCompatibleCopy(amtool: Tool, file: string): Promise<{ file:
   };
 }
 
-/** alertmanager.yml as an amtool of `version` [major, minor] accepts it (see amtoolCompatibleCopy). */
-export function amtoolCompatibleText(text: string, version: [number, number] | undefined): string {
-  if (version && (version[0] > 0 || version[1] >= 26)) return text;
-  return text.replace(/^([\s-]+)url_file: .*$/gm, '$1url: http://url-file-placeholder.invalid/');
-}
 
 /**
  * One routing test per route: labels built from the route's matchers (and its parents') must reach its receiver.

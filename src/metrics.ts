@@ -5,12 +5,13 @@
  * rejects a panel that queries a metric no configured target provides.
  */
 import type { ComponentName, Stack } from './schema';
-import { scrapeJobs } from './jobs';
-import { COMPONENT_METRICS, METRIC_FAMILIES, MetricDef, PROBE_METRICS, SCRAPE_METRICS } from '../metrics/families';
+import { ScrapeJob, scrapeJobs } from './jobs';
+import { COMPONENT_METRICS, HOST_METRICS, METRIC_FAMILIES, MetricDef, PROBE_METRICS, SCRAPE_METRICS } from '../metrics/families';
 import { exportedSeries } from './mapping';
 import { sloRecords } from './render/slo';
+import { exporterAddress } from './exporters';
 
-export { COMPONENT_METRICS, METRIC_FAMILIES, PROBE_METRICS, SCRAPE_METRICS };
+export { COMPONENT_METRICS, HOST_METRICS, METRIC_FAMILIES, PROBE_METRICS, SCRAPE_METRICS };
 export type { MetricDef, MetricType } from '../metrics/families';
 
 /** Built-in family names. */
@@ -32,6 +33,27 @@ export function componentMetric<C extends ComponentName>(
   name: ComponentMetricName<C> | keyof typeof SCRAPE_METRICS,
 ): string {
   return name;
+}
+
+/** A host exporter's metric name (node-exporter, cAdvisor), checked at compile time. */
+export function hostMetric<E extends HostExporter>(exporter: E, name: keyof (typeof HOST_METRICS)[E] & string): string {
+  return name;
+}
+
+/** The exporters with host metrics: node-exporter and cAdvisor. */
+export type HostExporter = keyof typeof HOST_METRICS;
+
+/** The enabled host exporters a scrape job scrapes (its targets include the exporter's address). */
+export function hostExportersOf(stack: Stack, job: Pick<ScrapeJob, 'targets' | 'component' | 'probe'>): HostExporter[] {
+  if (job.component || job.probe) return [];
+  return (Object.keys(HOST_METRICS) as HostExporter[]).filter((e) => stack.components[e].enabled && job.targets.includes(exporterAddress(e)));
+}
+
+/** The scrape jobs that scrape an enabled host exporter, in config order. */
+export function jobsWithHostExporter(stack: Stack, exporter: HostExporter): string[] {
+  return scrapeJobs(stack)
+    .filter((j) => hostExportersOf(stack, j).includes(exporter))
+    .map((j) => j.job);
 }
 
 /** A metric of a probe's job (blackbox exporter), checked at compile time. */
@@ -71,7 +93,8 @@ export function familyOf(series: string, stack?: Stack): string | undefined {
 
 /**
  * Series name → the scrape jobs of the stack that provide it: the components' own metrics and the targets'
- * families under the names each target exports them, less what a target drops at scrape time.
+ * families under the names each target exports them, node-exporter's and cAdvisor's on the jobs that scrape them,
+ * less what a target drops at scrape time.
  */
 export function providedSeries(stack: Stack): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -85,7 +108,11 @@ export function providedSeries(stack: Stack): Map<string, string[]> {
       ? componentSeries(job.component)
       : job.probe
         ? [...expand(SCRAPE_METRICS), ...expand(PROBE_METRICS)]
-        : [...expand(SCRAPE_METRICS), ...job.ruleSets.flatMap((f) => exportedSeries(stack, job.job, f))];
+        : [
+            ...expand(SCRAPE_METRICS),
+            ...job.ruleSets.flatMap((f) => exportedSeries(stack, job.job, f)),
+            ...hostExportersOf(stack, job).flatMap((e) => expand(HOST_METRICS[e])),
+          ];
     // Metrics a target drops at scrape time (anchored regexes) never reach Prometheus.
     const dropped = job.dropMetrics.map((re) => new RegExp(`^(?:${re})$`));
     for (const name of names) if (!dropped.some((re) => re.test(name))) add(name, job.job);

@@ -105,9 +105,15 @@ export function parseMatcher(text: string): { label: string; op: string; value: 
 
 /** The jobs a selector's `job` matcher pins (`=`, or `=~` over a plain alternation), or undefined when unrestricted. */
 export function pinnedJobs(matchers: ReadonlyArray<{ label: string; op: string; value: string }>): string[] | undefined {
-  const m = matchers.find((x) => x.label === 'job' && (x.op === '=' || x.op === '=~'));
-  if (!m) return undefined;
+  // Several job matchers (`{job=~"$job", job=~"a|b"}`) all hold: the jobs are those every one of them pins.
+  const lists = matchers.filter((x) => x.label === 'job').map(jobsOf).filter((l): l is string[] => l !== undefined);
+  if (lists.length === 0) return undefined;
+  return lists.reduce((a, b) => a.filter((j) => b.includes(j)));
+}
+
+function jobsOf(m: { op: string; value: string }): string[] | undefined {
   if (m.op === '=') return [m.value];
+  if (m.op !== '=~') return undefined;
   const plain = /^\(?([A-Za-z0-9_.:-]+(\|[A-Za-z0-9_.:-]+)*)\)?$/.exec(m.value);
   return plain ? plain[1].split('|') : undefined;
 }

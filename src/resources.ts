@@ -1,5 +1,5 @@
 /**
- * The resource graph of a stack without any backend: the MonitoringStack runs in-process under Pulumi's mock
+ * The resource graph of a stack without any backend: the MonitoringStack (or KubernetesMonitoringStack) runs in-process under Pulumi's mock
  * runtime and every resource registration is recorded as Pulumi would send it to the engine. synth writes it as
  * `resources.json`: `{ type, name, parent, inputs, options }` per resource, sorted, with every secret value
  * replaced by SECRET_MARKER. Nothing is created anywhere.
@@ -132,6 +132,8 @@ async function record(stack: Stack, options: GraphOptions): Promise<RecordedReso
   // CommonJS build needs no ESM loader).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MonitoringStack } = require('./pulumi/stack') as typeof import('./pulumi/stack');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KubernetesMonitoringStack } = require('./pulumi/kubernetes/stack') as typeof import('./pulumi/kubernetes/stack');
   // Pulumi captures a stack trace for every promise and resource it creates (for its own leak reports and source
   // positions, which the graph does not record); formatting them, source-mapped under tsx and jest, costs about half
   // a second for the dev stack. Errors keep their message.
@@ -140,7 +142,9 @@ async function record(stack: Stack, options: GraphOptions): Promise<RecordedReso
   process.setSourceMapsEnabled(false);
   Error.stackTraceLimit = 0;
   try {
-    new MonitoringStack('monitoring', { stack });
+    // The same program index.ts runs, by target.
+    if (stack.target.kind === 'kubernetes') new KubernetesMonitoringStack('monitoring', { stack });
+    else new MonitoringStack('monitoring', { stack });
     await waitForRegistrations();
   } finally {
     process.setSourceMapsEnabled(sourceMapsEnabled);

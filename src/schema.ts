@@ -643,6 +643,13 @@ const LogSource = z.strictObject({
   labelFields: z.array(LogFieldName).optional(),
   /** Extracted fields attached as structured metadata (request_id, user_id, trace_id…): searchable, no new streams. */
   metadataFields: z.array(LogFieldName).optional(),
+  /**
+   * The `level` values the app writes and those that mean an error, when they differ from the format's defaults
+   * (promtail/pipeline.ts LOG_FORMAT_DEFAULTS). Dashboards match them case-insensitively.
+   */
+  levels: z
+    .strictObject({ all: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/)).min(1), errors: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/)).min(1) })
+    .optional(),
   labels: Labels.default({}),
 });
 
@@ -840,6 +847,33 @@ export const DEFAULT_CHART_VERSIONS = {
   loki: '6.29.0',
 } as const;
 
+/** Kubernetes quantities: CPU ("500m", "2") and memory/storage ("256Mi", "50Gi"). */
+const CpuQuantity = z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/).meta({ expected: 'a CPU quantity such as "500m" or "2"' });
+const ByteQuantity = z.string().regex(/^[0-9]+(Ki|Mi|Gi|Ti)$/).meta({ expected: 'a quantity such as "256Mi" or "50Gi"' });
+const Resources = (requests: { cpu: string; memory: string }, limits: { cpu: string; memory: string }) =>
+  z
+    .strictObject({
+      requests: z.strictObject({ cpu: CpuQuantity.default(requests.cpu), memory: ByteQuantity.default(requests.memory) }).prefault({}),
+      limits: z.strictObject({ cpu: CpuQuantity.default(limits.cpu), memory: ByteQuantity.default(limits.memory) }).prefault({}),
+    })
+    .prefault({});
+
+/**
+ * Requests and limits of every workload kube-prometheus-stack runs: the scheduler places by requests, limits bound
+ * what a runaway query or a cardinality spike can take from the node.
+ */
+const KubernetesResources = z
+  .strictObject({
+    prometheus: Resources({ cpu: '500m', memory: '2Gi' }, { cpu: '2', memory: '4Gi' }),
+    alertmanager: Resources({ cpu: '50m', memory: '128Mi' }, { cpu: '200m', memory: '256Mi' }),
+    grafana: Resources({ cpu: '100m', memory: '256Mi' }, { cpu: '500m', memory: '512Mi' }),
+    operator: Resources({ cpu: '100m', memory: '128Mi' }, { cpu: '500m', memory: '256Mi' }),
+    configReloader: Resources({ cpu: '10m', memory: '32Mi' }, { cpu: '100m', memory: '64Mi' }),
+    kubeStateMetrics: Resources({ cpu: '50m', memory: '128Mi' }, { cpu: '200m', memory: '256Mi' }),
+    nodeExporter: Resources({ cpu: '50m', memory: '64Mi' }, { cpu: '200m', memory: '128Mi' }),
+  })
+  .prefault({});
+
 const KubernetesTarget = z.strictObject({
   kind: z.literal('kubernetes'),
   namespace: KubeName,
@@ -851,7 +885,28 @@ const KubernetesTarget = z.strictObject({
       loki: ChartVersion.default(DEFAULT_CHART_VERSIONS.loki),
     })
     .prefault({}),
+  /** The StorageClass of the Prometheus and Alertmanager volumes; the cluster's default class when left out. */
   storageClass: KubeName.optional(),
+  /** Volume sizes; the volumes outlive the pods and the StatefulSets (the operator keeps their claims). */
+  storage: z.strictObject({ prometheus: ByteQuantity.default('50Gi'), alertmanager: ByteQuantity.default('2Gi') }).prefault({}),
+  resources: KubernetesResources,
+  /**
+   * Loki on the cluster (grafana/loki chart, `chartVersions.loki`) when `components.loki` is enabled: one
+   * single-binary replica on a filesystem volume, the chart's mode for a few tens of GB a day (its values.yaml).
+   */
+  /** Jaeger on the cluster when `components.jaeger` is enabled (its config, image and storage choice as on Docker). */
+  jaeger: z
+    .strictObject({
+      storage: ByteQuantity.default('20Gi'),
+      resources: Resources({ cpu: '100m', memory: '256Mi' }, { cpu: '1', memory: '1Gi' }),
+    })
+    .prefault({}),
+  loki: z
+    .strictObject({
+      storage: ByteQuantity.default('50Gi'),
+      resources: Resources({ cpu: '200m', memory: '512Mi' }, { cpu: '1', memory: '2Gi' }),
+    })
+    .prefault({}),
   replicas: z
     .strictObject({
       prometheus: z.number().int().min(1).max(10).default(1),
@@ -917,6 +972,7 @@ export type ProbeConfig = Stack['probes'][number];
 export type ComponentName = Exclude<keyof Stack['components'], ExporterName>;
 export type CheckExclusionConfig = Stack['checks']['exclude'][number];
 export type KubernetesTargetConfig = Extract<Stack['target'], { kind: 'kubernetes' }>;
+export type KubernetesResourcesConfig = KubernetesTargetConfig['resources']['prometheus'];
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'alloy'];
 export type LogSourceConfig = Stack['logs']['sources'][number];
 export type LogFormat = (typeof LOG_FORMATS)[number];

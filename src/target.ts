@@ -1,16 +1,22 @@
 /**
- * The deploy target of a stack. The Pulumi program deploys the Docker target; a Kubernetes stack is rendered to
- * manifests by synth (src/render/kubernetes) and applied with kubectl or GitOps, so `up`, `preview` and the program
- * itself refuse it rather than deploy Docker containers for it.
+ * What a stack's deploy target needs on this machine besides the Pulumi CLI: a Docker stack a reachable Docker
+ * daemon (src/cli/deploy.ts pings it), a Kubernetes stack a kubeconfig for the Pulumi Kubernetes provider, which
+ * reads `KUBECONFIG` or ~/.kube/config unless the stack's Pulumi config sets `kubernetes:kubeconfig`
+ * (pulumi-kubernetes provider docs, "kubeconfig"). Helm runs inside the provider: no helm binary is needed.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Stack } from './schema';
 
-export function targetRefusal(stack: Stack): string | undefined {
+export function kubeconfigProblem(stack: Stack, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (stack.target.kind !== 'kubernetes') return undefined;
+  const files = (env.KUBECONFIG || path.join(os.homedir(), '.kube', 'config')).split(path.delimiter).filter(Boolean);
+  if (files.some((f) => fs.existsSync(f))) return undefined;
   return (
-    `stack "${stack.name}" targets Kubernetes (namespace "${stack.target.namespace}", release "${stack.target.release}"); ` +
-    `deploying it with Pulumi is not implemented yet: run \`npm run synth -- --stack ${stack.name} --out out/${stack.name}\` ` +
-    `and apply out/${stack.name}/manifests/ to a cluster running kube-prometheus-stack ${stack.target.chartVersions.kubePrometheusStack} ` +
-    `as release "${stack.target.release}"`
+    `Kubernetes: stack "${stack.name}" deploys to a cluster (namespace "${stack.target.namespace}", release "${stack.target.release}"), ` +
+    `and no kubeconfig was found (${files.join(', ')}).\n` +
+    '  point KUBECONFIG at the cluster\'s kubeconfig (kubectl config current-context shows which cluster), or set it per stack:\n' +
+    `    pulumi config set --stack ${stack.name} --secret kubernetes:kubeconfig "$(cat <file>)"`
   );
 }

@@ -16,7 +16,7 @@ import { goRegExp } from '../src/render/go-regexp';
 import { promtailSourceDir } from '../src/containers';
 import { loadFixture, tmpDir } from './helpers';
 
-interface Line { labels: Record<string, string>; fields: Record<string, string> }
+interface Line { labels: Record<string, string>; metadata: Record<string, string>; fields: Record<string, string> }
 
 const dev = loadFixture('dev');
 const JOB = 'backend_logs';
@@ -42,21 +42,34 @@ async function writeLogs(dir: string): Promise<void> {
   await logs.close();
 }
 
-/** Promtail's view: the static labels of the job and the labels its rendered pipeline sets from the file name. */
+/**
+ * Promtail's view, from the rendered stages: the job's static labels, the labels set from the file name and from
+ * the JSON fields, and the structured metadata (both readable by LogQL label filters without a parser).
+ */
 function promtailLines(dir: string): Line[] {
   const sc = (promtailConfig(dev) as any).scrape_configs.find((s: any) => s.job_name === JOB);
   const { __path__: _glob, ...static_ } = sc.static_configs[0].labels;
-  const regexStages = sc.pipeline_stages.filter((s: any) => s.regex?.source === 'filename');
-  const labelStage = sc.pipeline_stages.find((s: any) => s.labels)?.labels ?? {};
+  const stages = sc.pipeline_stages as any[];
+  const regexStages = stages.filter((s) => s.regex?.source === 'filename');
+  const labelStages = stages.filter((s) => s.labels).map((s) => s.labels as Record<string, string>);
+  const expressions: Record<string, string> = stages.find((s) => s.json)?.json.expressions ?? {};
+  const metadata: Record<string, string> = stages.find((s) => s.structured_metadata)?.structured_metadata ?? {};
   return fs.readdirSync(dir).flatMap((name) => {
     const filename = `${promtailSourceDir(JOB)}/${name}`;
-    const extracted: Record<string, string> = {};
-    for (const s of regexStages) Object.assign(extracted, goRegExp(s.regex.expression).exec(filename)?.groups ?? {});
-    const fromFile = Object.fromEntries(Object.entries(labelStage).filter(([k]) => extracted[k] !== undefined).map(([k]) => [k, extracted[k]]));
+    const fromFile: Record<string, string> = {};
+    for (const s of regexStages) Object.assign(fromFile, goRegExp(s.regex.expression).exec(filename)?.groups ?? {});
     const text = fs.readFileSync(path.join(dir, name), 'utf8').trim().split('\n');
     return text.map((l) => {
-      const fields = flatten(JSON.parse(l));
-      return { labels: { ...static_, ...fromFile, level: fields.level, logger: fields.logger }, fields };
+      const doc = JSON.parse(l);
+      // The json stage's expressions here are dotted paths (JMESPath's simplest form).
+      const extracted: Record<string, string> = { ...fromFile };
+      for (const [k, where] of Object.entries(expressions)) {
+        const v = where.split('.').reduce((o: any, key) => o?.[key], doc);
+        if (v !== undefined && v !== null) extracted[k] = String(v);
+      }
+      const pick = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).filter(([, src]) => extracted[src] !== undefined).map(([k, src]) => [k, extracted[src]]));
+      const labels = Object.assign({ ...static_ }, ...labelStages.map(pick));
+      return { labels, metadata: pick(metadata), fields: flatten(doc) };
     });
   });
 }
@@ -66,7 +79,8 @@ function flatten(o: Record<string, unknown>, prefix = ''): Record<string, string
     v !== null && typeof v === 'object' ? flatten(v as Record<string, unknown>, `${prefix}${k}_`) : { [`${prefix}${k}`]: String(v) }));
 }
 
-const anchored = (re: string) => new RegExp(`^(?:${re})$`);
+/** RE2's leading `(?i)` as a JS flag; anchored as Prometheus and Loki matchers are. */
+const anchored = (re: string) => (re.startsWith('(?i)') ? new RegExp(`^(?:${re.slice(4)})$`, 'i') : new RegExp(`^(?:${re})$`));
 
 /** Lines a `count_over_time` / logs query selects (see the header for the supported forms). */
 function select(expr: string, lines: Line[], vars: Record<string, string>): Line[] {
@@ -78,16 +92,18 @@ function select(expr: string, lines: Line[], vars: Record<string, string>): Line
   const stages = [...m[2].matchAll(/\|((?:[^|"]|"[^"]*")+)/g)].map((s) => s[1].trim());
   return lines.filter((line) =>
     matchers.every(([, k, op, v]) => (op === '=' ? (line.labels[k] ?? '') === v : anchored(v).test(line.labels[k] ?? ''))) &&
-    stages.every((s) => stage(s, { ...line.labels, ...line.fields })));
+    stages.reduce<Record<string, string> | undefined>((f, s) => (f === undefined ? f : stage(s, f, line)), { ...line.labels, ...line.metadata }) !== undefined);
 }
 
-function stage(s: string, f: Record<string, string>): boolean {
-  if (s === 'json' || s === '__error__=""') return true;
+/** One pipeline stage over the labels so far: `| json` adds the line's fields (nested keys joined by `_`). */
+function stage(s: string, f: Record<string, string>, line: Line): Record<string, string> | undefined {
+  if (s === 'json') return { ...line.fields, ...f };
+  if (s === '__error__=""') return f;
   const m = /^(\w+)\s*(=~|=|>=)\s*"?([^"]*)"?$/.exec(s);
   if (!m) throw new Error(`unsupported stage: ${s}`);
   const [, k, op, v] = m;
-  if (op === '>=') return Number(f[k]) >= Number(v);
-  return op === '=' ? (f[k] ?? '') === v : anchored(v).test(f[k] ?? '');
+  const keep = op === '>=' ? Number(f[k]) >= Number(v) : op === '=' ? (f[k] ?? '') === v : anchored(v).test(f[k] ?? '');
+  return keep ? f : undefined;
 }
 
 const VARS = { job: JOB, level: 'DEBUG|INFO|WARNING|ERROR|CRITICAL', __auto: '1h' };

@@ -120,7 +120,9 @@ const FAILING: Array<[string, string, unknown, RegExp]> = [
   ['dashboards/label-provenance', 'a matcher on a label the metric lacks', changed(setExpr(`sum by (job, status) (rate(http_requests_total{job=~"$job",model="gpt"}[$__rate_interval]))`)), /label "model" in matcher model="gpt" is not a label of http_requests_total/],
   ['dashboards/label-provenance', 'a legend label the aggregation drops', changed((d) => (requests(d).targets[0].legendFormat = '{{endpoint}}')), /legend \{\{endpoint\}\}: the outermost aggregation keeps only job, status/],
   ['dashboards/label-provenance', 'a legend label no series carries', changed((d) => (requests(d).targets[0] = { ...requests(d).targets[0], expr: `rate(${SEL}[$__rate_interval])`, legendFormat: '{{model}}' })), /legend \{\{model\}\}: no series of the query carries it/],
-  ['dashboards/label-provenance', 'a stream selector on a label the log pipeline does not set', changed((d) => (d.panels[1].targets[0].expr = '{job="backend_logs", pod="x"} | json')), /stream selector label "pod" is not a label of log job backend_logs; expected one of: filename, job, level, logger/],
+  ['dashboards/label-provenance', 'a stream selector on a label the log pipeline does not set', changed((d) => (d.panels[1].targets[0].expr = '{job="backend_logs", pod="x"} | json')), /stream selector label "pod" is not a label of log job backend_logs; expected one of: file, filename, job, level, logger/],
+  ['dashboards/log-fields', 'a label filter on a field the log source does not have', changed((d) => (d.panels[1].targets[0].expr = '{job="backend_logs"} | model="gpt"')), /query A: filters on "model", which log job backend_logs does not provide; expected one of: .*path.*, or a parser stage that extracts it/],
+  ['dashboards/log-fields', 'grouping by a field no stage extracts', changed((d) => (d.panels[1].targets[0].expr = 'sum by (job, extra_path) (count_over_time({job="backend_logs"} [$__auto]))')), /query A: groups or labels by "extra_path", which log job backend_logs does not provide/],
   ['dashboards/panel-units', 'a time series without a unit', changed((d) => delete requests(d).fieldConfig), /panel "Requests": a timeseries panel without a unit/],
   ['dashboards/panel-title-description', 'a panel without a description', changed((d) => delete requests(d).description), /panel "Requests": has no description/],
   ['dashboards/panel-title-description', 'a panel without a title', changed((d) => (requests(d).title = '')), /panel "id 1": has no title/],
@@ -180,6 +182,15 @@ test('a dashboard reading only recorded series (level:metric:op) needs no job or
     d.panels = [{ ...requests(d), targets: [{ refId: 'A', datasource: PROM, expr: 'slo:error_budget_remaining:ratio{slo="availability"}' }, { refId: 'B', datasource: PROM, expr: 'sum(up)' }] }];
   });
   expect(ids.flatMap((id) => run(id, mixed))).toEqual([expect.stringMatching(/has no "job" variable/), expect.stringMatching(/has no "instance" variable/)]);
+});
+
+test.each([
+  ['structured metadata, without a parser', '{job="backend_logs"} | path=~".*chat.*" | status_code >= 500'],
+  ['a field a parser stage extracts under its name', 'sum by (route) (count_over_time({job="backend_logs"} | json route="extra.path" | route!="" [$__auto]))'],
+  ['a regexp stage\'s named group', '{job="backend_logs"} | regexp "(?P<verb>GET|POST) " | verb="POST"'],
+  ['anything after a parser without parameters (the fields depend on the line)', '{job="backend_logs"} | json | extra_model="gpt"'],
+])('dashboards/log-fields passes %s', (_what, expr) => {
+  expect(run('dashboards/log-fields', changed((d) => (d.panels[1].targets[0].expr = expr)))).toEqual([]);
 });
 
 test('a counter of another family is judged by its type, not its name: a gauge passes raw', () => {

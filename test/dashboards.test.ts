@@ -141,13 +141,16 @@ describe('dashboards for the dev stack', () => {
     expect(titles).not.toContain('Active users');
   });
 
-  test('Chat interactions reads the JSON log sources from Loki', () => {
+  test('Chat interactions reads the seed JSON sources without a parser: level is a label, path and status_code structured metadata', () => {
     const chat = byTitle(files)['Chat interactions'];
-    const exprs = allPanels(chat).flatMap((p) => (p.targets ?? []).map((t: any) => t.expr));
-    expect(exprs.every((e: string) => /\{job=~"\$job", file=~"(app|access)\|"\} \| json/.test(e))).toBe(true);
+    const exprs: string[] = allPanels(chat).flatMap((p) => (p.targets ?? []).map((t: any) => t.expr));
+    expect(exprs.length).toBeGreaterThan(0);
+    expect(exprs.every((e) => /\{job=~"\$job", file=~"(app|access)\|"\} \| (path|level|status_code)/.test(e))).toBe(true);
+    expect(exprs.filter((e) => e.includes('| json'))).toEqual([]);
     expect(panel(chat, 'Log lines by job and level').targets[0].expr).toContain('sum by (job, level)');
     expect(panel(chat, 'Error lines').type).toBe('logs');
-    expect(panel(chat, 'Error lines').targets[0].expr).toContain('level=~"ERROR|CRITICAL"');
+    // The seed's error levels (Python logging), matched case-insensitively.
+    expect(panel(chat, 'Error lines').targets[0].expr).toContain('level=~"(?i)(ERROR|CRITICAL)"');
     expect(panel(chat, 'Recent logs').type).toBe('logs');
   });
 

@@ -101,7 +101,8 @@ describe('manifests', () => {
   });
 
   test('every dashboard is a ConfigMap labelled for the Grafana sidecar, with the same JSON as the Docker file', () => {
-    const maps = ofKind(run.manifests, 'ConfigMap');
+    // Dashboard ConfigMaps hold dashboard JSON; others (Jaeger's config) are not the sidecar's.
+    const maps = ofKind(run.manifests, 'ConfigMap').filter((m) => Object.keys((m.object as any).data).some((k) => k.endsWith('.json')));
     const dashboards = buildDashboards(run.stack);
     expect(maps.length).toBe(dashboards.length);
     for (const d of dashboards) {
@@ -167,7 +168,7 @@ describe('checks', () => {
   test('an object without the release label, or a dashboard without the sidecar label, fails the selector check', () => {
     const { stack, manifests } = synthOut();
     const [sc] = ofKind(manifests, 'ScrapeConfig');
-    const [map] = ofKind(manifests, 'ConfigMap');
+    const [map] = ofKind(manifests, 'ConfigMap').filter((m) => Object.keys((m.object as any).data).some((k) => k.endsWith('.json')));
     delete sc.object.metadata.labels.release;
     delete map.object.metadata.labels.grafana_dashboard;
     const result = selectorCheck(stack.target as KubernetesTargetConfig, prometheusSelectors(stack), [sc, map]);
@@ -203,14 +204,15 @@ describe('synth output ownership', () => {
 });
 
 describe('deploy', () => {
-  test('npm run up/preview refuse a kubernetes stack (the Pulumi program deploys Docker only) and say what to apply', () => {
+  test('npm run up/preview need a kubeconfig for a kubernetes stack, and name it', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { targetRefusal } = require('../src/target') as typeof import('../src/target');
-    expect(targetRefusal(validateStack(seedInput(), 'seed'))).toBeUndefined();
-    const refusal = targetRefusal(kubeStack());
-    expect(refusal).toContain(`release "${TARGET.release}"`);
-    expect(refusal).toContain(`${DEFAULT_CHART_VERSIONS.kubePrometheusStack}`);
-    expect(refusal).toContain('manifests/');
+    const { kubeconfigProblem } = require('../src/target') as typeof import('../src/target');
+    const none = { KUBECONFIG: path.join(tmpDir('ms-kubeconfig-'), 'absent') };
+    expect(kubeconfigProblem(validateStack(seedInput(), 'seed'), none)).toBeUndefined();
+    const problem = kubeconfigProblem(kubeStack(), none);
+    expect(problem).toContain(`release "${TARGET.release}"`);
+    expect(problem).toContain(none.KUBECONFIG);
+    expect(problem).toContain('kubernetes:kubeconfig');
   });
 });
 

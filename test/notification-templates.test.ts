@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { renderStack } from '../src/render';
 import { NOTIFICATION_TEMPLATES_FILE, TEMPLATES } from '../src/render/notification-templates';
 import { requireBinary } from './e2e/harness';
-import { devInput, validate } from './helpers';
+import { devInput, parseYaml, validate } from './helpers';
 
 const amtool = requireBinary('AMTOOL_BIN', ['amtool']);
 const GRAFANA = 'https://grafana.example.com/';
@@ -39,8 +39,10 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notification-templates-'));
   const input = devInput();
   input.components = { ...input.components, grafana: { externalUrl: GRAFANA } };
-  fs.writeFileSync(path.join(dir, 'notifications.tmpl'), renderStack(validate(input))[`alertmanager/${NOTIFICATION_TEMPLATES_FILE}`]);
+  rendered = renderStack(validate(input));
+  fs.writeFileSync(path.join(dir, 'notifications.tmpl'), rendered[`alertmanager/${NOTIFICATION_TEMPLATES_FILE}`]);
 });
+let rendered: Record<string, string>;
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function render(name: string, d: object, type: 'text' | 'html' = 'text'): string {
@@ -100,6 +102,17 @@ describe('notifications.tmpl rendered by amtool', () => {
     expect(text).toContain('*backend*: more than 1% of HTTP requests fail with 5xx\n4.2% fail.\n');
     expect(text).toContain('*worker*: disk usage is high\n<https://grafana.example.com/d/disk|Dashboard>');
     expect(problems(text, 'worker')).toEqual([]);
+  });
+
+  test('a catalog alert\'s rendered dashboard_url is its Dashboard link, in place of the Grafana fallback', () => {
+    const rule = parseYaml(rendered['prometheus/rules/http.yml']).groups[0].rules.find((r: any) => r.alert === 'HttpServerErrorRatioHigh');
+    const url: string = rule.annotations.dashboard_url;
+    expect(url.startsWith(`${GRAFANA}d/`)).toBe(true);
+    const d = data([alert(withService.labels, { ...withService.annotations, dashboard_url: url })], { alertname: 'HttpServerErrorRatioHigh' });
+    const html = render(TEMPLATES.emailHtml, d, 'html');
+    expect(html).toContain(`<a href="${url}">Dashboard</a>`);
+    expect(html).not.toContain('>Grafana</a>');
+    expect(render(TEMPLATES.emailText, d)).toContain(`Dashboard: ${url} `);
   });
 
   test('the checks catch the previous template: `**:` without a service, the service twice', () => {

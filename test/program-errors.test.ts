@@ -80,21 +80,32 @@ describe.each(STACKS)('preview of stack "%s" with no Pulumi config', (stack) => 
     expect(containersOf(run)).toEqual(expect.arrayContaining(enabled.map((c) => `${stack}-${alias(c)}`)));
   });
 
-  test('a Kubernetes stack is refused before any resource (it is applied as manifests)', async () => {
+  test('a Kubernetes stack runs to completion: its namespace, one pinned Helm release per chart, one resource per manifest object', async () => {
     if (targetOf(stack) !== 'kubernetes') return;
     const run = await underMocks(stack, true, program);
-    expect(run.runError).toBe(true);
-    expect((run.error as Error).message).toMatch(new RegExp(`stack "${stack}" targets Kubernetes.*apply out/${stack}/manifests/`));
-    expect(run.resources).toEqual([]);
+    expect(run.error).toBeUndefined();
+    const loaded = require('../src/load').loadStack({ stack }).stack;
+    const { kubernetesCharts } = require('../src/render/kubernetes/charts');
+    const { kubernetesObjects } = require('../src/render/kubernetes');
+    const { renderStack } = require('../src/render');
+    const releases = run.resources.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => `${r.inputs.chart}@${r.inputs.version}`);
+    expect(releases.sort()).toEqual(kubernetesCharts(loaded).map((c: any) => `${c.chart}@${c.version}`).sort());
+    expect(run.resources.filter((r) => r.type === 'kubernetes:core/v1:Namespace').map((r) => r.inputs.metadata.name)).toEqual([loaded.target.namespace]);
+    const objects = kubernetesObjects(loaded, renderStack(loaded)).map((o: any) => `${o.kind}/${o.metadata.name}`).sort();
+    const named = run.resources.map((r) => r.name);
+    for (const o of objects) expect(named).toContain(`${o.split('/')[0].toLowerCase()}-${o.split('/')[1]}`);
+    expect(containersOf(run)).toEqual([]);
   });
 });
 
-test('the refusal names the namespace and release of a Kubernetes-target fixture, and leaves its Docker twin alone', () => {
-  const { targetRefusal } = require('../src/target') as typeof import('../src/target');
+test('a kubeconfig is what a Kubernetes-target fixture needs; its Docker twin needs none', () => {
+  const { kubeconfigProblem } = require('../src/target') as typeof import('../src/target');
   const input = JSON.parse(JSON.stringify(require('./fixtures/seed-stack').default));
-  expect(targetRefusal(validate(input))).toBeUndefined();
+  expect(kubeconfigProblem(validate(input), { KUBECONFIG: '/nonexistent/kubeconfig' })).toBeUndefined();
   input.target = { kind: 'kubernetes', namespace: 'monitoring', release: 'kps' };
-  expect(targetRefusal(validate(input))).toMatch(/targets Kubernetes \(namespace "monitoring", release "kps"\)/);
+  const kube = validate(input);
+  expect(kubeconfigProblem(kube, { KUBECONFIG: '/nonexistent/kubeconfig' })).toMatch(/stack "dev" deploys to a cluster \(namespace "monitoring", release "kps"\), and no kubeconfig was found \(\/nonexistent\/kubeconfig\)/);
+  expect(kubeconfigProblem(kube, { KUBECONFIG: path.join(REPO_ROOT, 'package.json') })).toBeUndefined();
 });
 
 /** A pinned stack with two secret references (fixture values, not a user's stack). */

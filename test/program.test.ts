@@ -44,8 +44,8 @@ describe('index.ts', () => {
       expect(url.endsWith(`:${component.port}`) && url.startsWith('http://')).toBe(true);
     }
     const jaeger = dev.components.jaeger;
-    if (jaeger.enabled && jaeger.publish) expect(Object.keys(program.otlpEndpoints).sort()).toEqual(['grpc', 'http']);
-    const volumes = (await outputOf(program.volumes)) as Record<string, string>;
+    if (jaeger.enabled && jaeger.publish) expect(Object.keys(program.otlpEndpoints!).sort()).toEqual(['grpc', 'http']);
+    const volumes = (await outputOf(program.volumes!)) as Record<string, string>;
     for (const [c, name] of Object.entries(volumes)) expect(name).toBe(volumeName(dev, c as ComponentName));
     expect(Object.keys(volumes).length).toBeGreaterThan(0);
     expect(program.grafanaAdminPasswordHelp).toBe('pulumi stack output grafanaAdminPassword --show-secrets');

@@ -150,6 +150,8 @@ describe('generated rule tests', () => {
     expect(check.exp_alerts[0].exp_annotations).toEqual({
       summary: 'chat-api: more than 2% of HTTP requests fail with 5xx',
       description: '4% of requests to chat-api returned 5xx over the last 5 minutes; above 2% for 10 minutes.',
+      // The panel of its metric on the stack's published Grafana (src/render/dashboard-links.ts).
+      dashboard_url: expect.stringContaining(`:${staging.components.grafana.port}/d/`),
     });
   });
 

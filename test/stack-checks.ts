@@ -14,6 +14,9 @@ import { dsnParts } from '../src/exporters';
 import { COMPONENT_NAMES } from '../src/schema';
 import type { Stack } from '../src/schema';
 import { synthesize } from '../src/synth';
+import { renderStack } from '../src/render';
+import { kubernetesObjects } from '../src/render/kubernetes';
+import { kubernetesCharts } from '../src/render/kubernetes/charts';
 import { tmpDir } from './helpers';
 
 /** A distinctive value per secret the stack needs, plus the Grafana admin password. */
@@ -62,11 +65,23 @@ export async function secretLeaks(stack: Stack): Promise<string[]> {
   return leaks;
 }
 
+/** A kubernetes stack under mocks: its pinned chart releases and one resource per manifest object. */
+async function expectKubernetesDeploy(stack: Stack): Promise<void> {
+  const rs = await recordResources(stack);
+  const releases = rs.filter((r) => r.type === 'kubernetes:helm.sh/v3:Release').map((r) => `${r.inputs.chart}@${r.inputs.version}`);
+  expect(releases.sort()).toEqual(kubernetesCharts(stack).map((c) => `${c.chart}@${c.version}`).sort());
+  const names = new Set(rs.map((r) => r.name));
+  const objects = kubernetesObjects(stack, renderStack(stack)).map((o) => `${o.kind.toLowerCase()}-${o.metadata.name}`);
+  expect(objects.filter((o) => !names.has(o))).toEqual([]);
+  expect(rs.filter((r) => r.type === 'docker:index/container:Container')).toEqual([]);
+}
+
 /** The jest tests for one stack; `load` returns the validated stack (a validation error fails every test). */
 export function describeMachineryChecks(title: string, load: () => Stack): void {
   describe(title, () => {
     test('synthesizes files for every enabled component and deploys under mocks: ports on its bindAddress, data kept', async () => {
       const stack = load();
+      if (stack.target.kind === 'kubernetes') return expectKubernetesDeploy(stack);
       const files = Object.keys(synthesize(stack));
       const enabled = COMPONENT_NAMES.filter((c) => stack.components[c].enabled);
       for (const c of enabled) expect(files.filter((f) => f.startsWith(`files/${c}/`)).length).toBeGreaterThan(0);

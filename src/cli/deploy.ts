@@ -5,7 +5,7 @@
  * exactly what is missing and how to get it, then runs Pulumi against a local file backend (`.pulumi-state/` in the
  * repository) unless PULUMI_BACKEND_URL says otherwise: no Pulumi Cloud account needed.
  */
-import { targetRefusal } from '../target';
+import { kubeconfigProblem } from '../target';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -130,18 +130,15 @@ async function main(): Promise<number> {
     return 2;
   }
   // Bad config: report it before anything else (ConfigError → one line per problem, exit 2).
-  const refusal = targetRefusal(loadStack({ stack: args.stack }).stack);
-  if (refusal) {
-    process.stderr.write(`${refusal}\n`);
-    return 2;
-  }
+  const stack = loadStack({ stack: args.stack }).stack;
 
   const env = { ...process.env };
   const problems: string[] = [];
   const pulumi = findExecutable('pulumi', env);
   if (!pulumi) problems.push(`Pulumi CLI: "pulumi" is not on PATH.\n  ${PULUMI_INSTALL_HELP}`);
-  const docker = await dockerProblem(env);
-  if (docker) problems.push(docker);
+  // Each target needs its own engine: the Docker daemon, or a cluster through a kubeconfig.
+  const engine = stack.target.kind === 'kubernetes' ? kubeconfigProblem(stack, env) : await dockerProblem(env);
+  if (engine) problems.push(engine);
   const passphrase = passphraseProblem(env, !!process.stdin.isTTY);
   if (passphrase) problems.push(passphrase);
   if (problems.length > 0) {

@@ -89,8 +89,7 @@ export function dashboardProvider(): object {
 }
 
 /** Files (relative to `files/`) of the dashboards and their provider; none when Grafana is disabled. */
-export function renderDashboards(stack: Stack, header?: string): Record<string, string> {
-  const built = buildDashboards(stack);
+export function renderDashboards(stack: Stack, header?: string, built: BuiltDashboard[] = buildDashboards(stack)): Record<string, string> {
   if (built.length === 0) return {};
   const files: Record<string, string> = { [DASHBOARD_PROVIDER_FILE]: toYaml(dashboardProvider(), header) };
   for (const d of built) files[d.file] = stableJson(d.json);

@@ -17,7 +17,8 @@ import { alloyConfig } from './alloy';
 import { ALLOY_CONFIG_FILE } from '../containers';
 import { jaegerConfig } from './jaeger';
 import { datasourcesFile, grafanaIni } from './grafana';
-import { renderDashboards } from './dashboards';
+import { buildDashboards, renderDashboards } from './dashboards';
+import { linkDashboards } from './dashboard-links';
 import { sloGroupName, sloRuleFile } from './slo';
 import { sloTestFiles } from './slo-tests';
 import { blackboxConfig } from './blackbox';
@@ -33,7 +34,9 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   const addressOf = options.addressOf ?? dockerAddress;
   const header = GENERATED_HEADER(stack.name);
   const files: RenderedFiles = {};
-  const groups = resolveAlerts(stack);
+  const dashboards = buildDashboards(stack);
+  // Catalog alerts link to the dashboard panel of their metric (src/render/dashboard-links.ts).
+  const groups = linkDashboards(stack, resolveAlerts(stack), dashboards);
   const jobs = scrapeJobs(stack, addressOf);
 
   const ruleFiles = [...groups.map((g) => g.name), ...stack.slos.map(sloGroupName)].map((name) => `rules/${name}.yml`);
@@ -67,7 +70,7 @@ export function renderStack(stack: Stack, options: RenderOptions = {}): Rendered
   }
   if (blackboxDeployed(stack)) files['blackbox/blackbox.yml'] = toYaml(blackboxConfig(stack), header);
   // Grafana dashboards (dashboards/*.ts) and their provider.
-  Object.assign(files, renderDashboards(stack, header));
+  Object.assign(files, renderDashboards(stack, header, dashboards));
   return sortFiles(files);
 }
 

@@ -12,6 +12,7 @@ import { uniqueIdentity } from './unique-identity';
 import { rateInterval } from './rate-interval';
 import { counterRate } from './counter-rate';
 import { labelProvenance } from './label-provenance';
+import { logFields } from './log-fields';
 import { panelUnits } from './panel-units';
 import { panelTitleDescription } from './panel-title-description';
 import { datasourceVariable } from './datasource-variable';
@@ -30,6 +31,7 @@ export const dashboardFileChecks: Check[] = [
   rateInterval,
   counterRate,
   labelProvenance,
+  logFields,
   panelUnits,
   panelTitleDescription,
   datasourceVariable,

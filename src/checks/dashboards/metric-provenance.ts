@@ -10,7 +10,8 @@ export const metricProvenance: Check = {
   explain:
     'A panel over a metric nothing exports stays empty ("No data") and looks like a quiet system. The stack knows ' +
     "what each job provides: the metric families in its targets' ruleSets (under the names its mapping gives them) " +
-    "and the components' own metrics. A custom `job` variable stands for all its options.",
+    "the components' own metrics, and node-exporter's and cAdvisor's on the jobs that scrape them. A custom `job` " +
+    'variable stands for all its options.',
   run(ctx) {
     const out: Finding[] = [];
     for (const q of dashboardQueries(ctx).queries) {

@@ -5,7 +5,8 @@
  */
 import type { Stack } from '../../schema';
 import { parsePromQL, pinnedJobs, Selector } from '../../promql';
-import { familyOf } from '../../metrics';
+import { familyOf, HOST_METRICS } from '../../metrics';
+import { EXPORTERS, exporterAddress } from '../../exporters';
 import { parseLogQLSelectors } from './logql';
 import { substituteVariables } from './variables';
 
@@ -33,7 +34,7 @@ export function provenanceProblems(selectors: Selector[], provided: Map<string, 
     if (!metric || reported.has(metric)) continue;
     const jobs = provided.get(metric);
     const family = familyOf(metric, stack);
-    const hint = family ? ` (it belongs to the "${family}" family: add "${family}" to a target's ruleSets)` : ' (not in any metric family of metrics/families.ts)';
+    const hint = family ? ` (it belongs to the "${family}" family: add "${family}" to a target's ruleSets)` : hostHint(metric);
     const selected = pinnedJobs(sel.matchers);
     if (!jobs) out.push(`queries ${metric}, which no configured scrape target provides${hint}`);
     else if (selected && !selected.some((j) => jobs.includes(j)))
@@ -42,6 +43,13 @@ export function provenanceProblems(selectors: Selector[], provided: Map<string, 
     reported.add(metric);
   }
   return out;
+}
+
+/** A host exporter's metric comes from a job scraping that exporter; anything else is unknown. */
+function hostHint(metric: string): string {
+  const exporter = (Object.keys(HOST_METRICS) as Array<keyof typeof HOST_METRICS>).find((e) => metric in HOST_METRICS[e]);
+  if (!exporter) return ' (not in any metric family of metrics/families.ts)';
+  return ` (${EXPORTERS[exporter].title} exports it: enable components.${exporter} and scrape ${exporterAddress(exporter)})`;
 }
 
 /** Log jobs a LogQL query's stream selectors pin that no configured log source ships. */

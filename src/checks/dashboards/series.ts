@@ -1,12 +1,13 @@
 /**
  * What each scrape job's series are, from the stack's typed config: per exported series name, its type and the
  * label names it carries on each job: the family's labels under the target's label mapping (metrics/families.ts,
- * scrapeTargets[].metrics), the histogram's `le` on `_bucket`, plus what Prometheus adds to every series of the job
+ * scrapeTargets[].metrics), the host exporters' metrics on a job that scrapes one (HOST_METRICS), the histogram's
+ * `le` on `_bucket`, plus what Prometheus adds to every series of the job
  * (`job`, `instance` and the target's labels).
  */
 import type { Stack } from '../../schema';
 import type { MetricType } from '../../metrics';
-import { COMPONENT_METRICS, SCRAPE_METRICS, stackFamilies } from '../../metrics';
+import { COMPONENT_METRICS, HOST_METRICS, hostExportersOf, SCRAPE_METRICS, stackFamilies } from '../../metrics';
 import { familyMapping } from '../../mapping';
 import { scrapeJobs } from '../../jobs';
 
@@ -35,6 +36,7 @@ export function seriesDefinitions(stack: Stack): Map<string, SeriesDef[]> {
     };
     for (const [name, def] of Object.entries(SCRAPE_METRICS)) add(name, def);
     if (job.component) for (const [name, def] of Object.entries(COMPONENT_METRICS[job.component] as Record<string, Def>)) add(name, def);
+    for (const e of hostExportersOf(stack, job)) for (const [name, def] of Object.entries(HOST_METRICS[e] as Record<string, Def>)) add(name, def);
     for (const family of job.component ? [] : job.ruleSets) {
       const m = familyMapping(stack, job.job, family);
       for (const [name, def] of Object.entries(families[family] ?? {})) add(m.names[name] ?? name, def, (l) => m.labels[l] ?? l);

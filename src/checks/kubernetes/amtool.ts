@@ -1,9 +1,8 @@
 /**
- * `amtool check-config` on the `alertmanager.yaml` key of the Alertmanager config Secret, as the operator will load it.
- * Its `*_file` paths point under /etc/alertmanager/secrets/, which do not exist here: as on Docker, amtool
- * check-config validates the config without reading them (only templates are loaded), so they stay as written. The
- * `templates` path (/etc/alertmanager/config/...) is pointed at a local copy of the Secret's template key, so the
- * templates are checked too. An amtool older than 0.26 gets the url_file placeholder copy the Docker check uses.
+ * `amtool check-config` on the Alertmanager configuration the cluster gets: the `alertmanager.yaml` key of our
+ * config Secret (src/render/kubernetes/alertmanager.ts), with its notification templates written beside it, as the
+ * operator mounts them under /etc/alertmanager/config/. The `*_file` paths point into the secrets Secret's mount;
+ * amtool does not open them (they are read when a notification is sent).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,52 +11,39 @@ import { execFile } from 'node:child_process';
 import * as yaml from 'js-yaml';
 import type { CheckResult } from '../../check-result';
 import { ALERTMANAGER_CONFIG_KEY } from '../../render/kubernetes/alertmanager';
+import { amtoolCompatibleText } from '../../amtool-compat';
 import { toYaml } from '../../yaml';
 import { ManifestFile, objectLabel } from './manifests';
 
-type StringData = Record<string, string>;
-
-/** The Secret(s) holding an Alertmanager config: those with an `alertmanager.yaml` key. */
 export async function amtoolConfigCheck(manifests: ManifestFile[], amtool: string | undefined): Promise<CheckResult[]> {
-  const secrets = manifests.filter((m) => m.object.kind === 'Secret' && stringData(m)[ALERTMANAGER_CONFIG_KEY] !== undefined);
-  return Promise.all(secrets.map((m) => checkOne(m, amtool)));
-}
-
-const stringData = (m: ManifestFile): StringData => ((m.object.stringData as StringData | undefined) ?? {});
-
-async function checkOne(m: ManifestFile, amtool: string | undefined): Promise<CheckResult> {
-  const name = `amtool check-config on ${objectLabel(m)} stringData.${ALERTMANAGER_CONFIG_KEY}`;
-  if (!amtool) return { name, ok: false, detail: 'amtool not found (see `amtool available`)' };
+  const secret = manifests.find((m) => m.object.kind === 'Secret' && typeof (m.object.stringData as Record<string, unknown>)?.[ALERTMANAGER_CONFIG_KEY] === 'string');
+  if (!secret) return [];
+  const name = `amtool check-config on ${objectLabel(secret)} stringData.${ALERTMANAGER_CONFIG_KEY}`;
+  if (!amtool) return [{ name, ok: false, detail: 'amtool not found (see `amtool available`)' }];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-k8s-am-'));
   try {
-    const file = writeLocalCopy(dir, stringData(m), await amtoolVersion(amtool));
-    const { ok, output } = await exec(amtool, ['check-config', file]);
-    return { name, ok, detail: ok ? undefined : output.split(dir + path.sep).join('').trim() };
+    const file = writeConfig(dir, secret.object.stringData as Record<string, string>);
+    const version = /version (\d+)\.(\d+)/.exec((await exec(amtool, ['--version'])).output);
+    fs.writeFileSync(file, amtoolCompatibleText(fs.readFileSync(file, 'utf8'), version ? [Number(version[1]), Number(version[2])] : undefined));
+    const r = await exec(amtool, ['check-config', file]);
+    return [{ name, ok: r.ok, detail: r.ok ? undefined : `${objectLabel(secret)}: stringData.${ALERTMANAGER_CONFIG_KEY}: ${r.output.split(file).join(ALERTMANAGER_CONFIG_KEY).trim()}` }];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Every other key of the Secret as a file beside the config; `templates` pointed at those files. */
-function writeLocalCopy(dir: string, data: StringData, version: [number, number] | undefined): string {
+/** Every key of the Secret as a file in `dir`, the config's `templates` pointed at them. */
+function writeConfig(dir: string, data: Record<string, string>): string {
   for (const [key, text] of Object.entries(data)) if (key !== ALERTMANAGER_CONFIG_KEY) fs.writeFileSync(path.join(dir, key), text);
   const config = (yaml.load(data[ALERTMANAGER_CONFIG_KEY]) ?? {}) as Record<string, unknown>;
-  if (Array.isArray(config.templates)) config.templates = config.templates.map((t) => path.join(dir, path.posix.basename(String(t))));
-  // Loaded when run: src/check.ts lists the kubernetes checks, so a static import would be a cycle.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { amtoolCompatibleText } = require('../../check') as typeof import('../../check');
+  if (Array.isArray(config.templates)) config.templates = config.templates.map((t: string) => path.join(dir, path.posix.basename(t)));
   const file = path.join(dir, ALERTMANAGER_CONFIG_KEY);
-  fs.writeFileSync(file, amtoolCompatibleText(toYaml(config), version));
+  fs.writeFileSync(file, toYaml(config));
   return file;
 }
 
-async function amtoolVersion(amtool: string): Promise<[number, number] | undefined> {
-  const v = /version (\d+)\.(\d+)/.exec((await exec(amtool, ['--version'])).output);
-  return v ? [Number(v[1]), Number(v[2])] : undefined;
-}
-
 function exec(tool: string, args: string[]): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve) => {
-    execFile(tool, args, { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: !err, output: `${stdout}${stderr}` }));
-  });
+  return new Promise((resolve) =>
+    execFile(tool, args, { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: !err, output: `${stdout}${stderr}` })),
+  );
 }

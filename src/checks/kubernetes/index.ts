@@ -1,6 +1,6 @@
 /**
  * The checks of a kubernetes stack's manifests (synth's `manifests/`, beside `files/`): schemas, promtool on the
- * PrometheusRule groups, amtool on the Alertmanager config Secret, selector consistency. A Docker stack has no manifests and gets none of these.
+ * PrometheusRule groups, selector consistency. A Docker stack has no manifests and gets none of these.
  */
 import type { CheckResult, ExtraCheck } from '../../check-result';
 import { kubernetesTarget } from '../../render/kubernetes/objects';
@@ -13,6 +13,7 @@ import { manifestsDirOf, readManifests } from './manifests';
 import { schemaCheck } from './schema';
 import { promtoolRulesCheck } from './promtool';
 import { selectorCheck } from './selectors';
+import { workloadCheck } from './workloads';
 import { amtoolConfigCheck } from './amtool';
 
 export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
@@ -27,15 +28,19 @@ export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
     ...(await promtoolRulesCheck(manifests, findTool('promtool').path)),
     ...(await amtoolConfigCheck(manifests, findTool('amtool').path)),
     selectorCheck(kubernetesTarget(stack), chartSelectors(filesDir), manifests),
+    workloadCheck(chartValues(filesDir), CHART_VALUES_FILE),
   ];
   return results;
 };
 
-/** The selectors of the chart values synth wrote (`helm/kube-prometheus-stack.values.yaml`): what the cluster gets. */
-function chartSelectors(filesDir: string): PrometheusSelectors {
+/** The kube-prometheus-stack values synth wrote (`helm/kube-prometheus-stack.values.yaml`): what the cluster gets. */
+function chartValues(filesDir: string): any {
   const file = path.join(path.dirname(filesDir), CHART_VALUES_FILE);
-  const values = fs.existsSync(file) ? (yaml.load(fs.readFileSync(file, 'utf8')) as any) : undefined;
-  const spec = values?.prometheus?.prometheusSpec ?? {};
+  return fs.existsSync(file) ? yaml.load(fs.readFileSync(file, 'utf8')) : undefined;
+}
+
+function chartSelectors(filesDir: string): PrometheusSelectors {
+  const spec = chartValues(filesDir)?.prometheus?.prometheusSpec ?? {};
   const none = { matchLabels: { '(no selector in chart values)': CHART_VALUES_FILE } };
   return {
     ruleSelector: spec.ruleSelector ?? none,

@@ -31,8 +31,12 @@ function selectorProblems(target: KubernetesTargetConfig, selectors: PrometheusS
         `${JSON.stringify(selectors[selector])}; expected labels that match, or the operator ignores the object`,
     );
   }
-  if (m.object.kind === 'ConfigMap' && !selects({ matchLabels: DASHBOARD_LABEL }, labels)) {
+  if (isDashboard(m) && !selects({ matchLabels: DASHBOARD_LABEL }, labels)) {
     problems.push(`${objectLabel(m)}: metadata.labels: lacks ${JSON.stringify(DASHBOARD_LABEL)}; expected the Grafana dashboard sidecar's label`);
   }
   return problems;
 }
+
+/** A dashboard ConfigMap holds dashboard JSON (other ConfigMaps, e.g. Jaeger's config, are not the sidecar's). */
+const isDashboard = (m: ManifestFile) =>
+  m.object.kind === 'ConfigMap' && Object.keys((m.object.data as Record<string, unknown> | undefined) ?? {}).some((k) => k.endsWith('.json'));

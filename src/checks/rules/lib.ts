@@ -10,7 +10,7 @@ import type { CheckContext, Finding, RuleEntry } from '../types';
 import { parsePromQL, pinnedJobs, Selector } from '../../promql';
 import { scrapeJobs } from '../../jobs';
 import { parseDuration } from '../../duration';
-import { providedSeries, stackFamilies, COMPONENT_METRICS, PROBE_METRICS, SCRAPE_METRICS } from '../../metrics';
+import { providedSeries, stackFamilies, COMPONENT_METRICS, HOST_METRICS, PROBE_METRICS, SCRAPE_METRICS } from '../../metrics';
 import { familyMapping } from '../../mapping';
 
 export interface RuleRef {
@@ -100,6 +100,7 @@ export function seriesInfo(stack: Stack): Map<string, SeriesInfo> {
   addDefs(SCRAPE_METRICS);
   for (const defs of Object.values(COMPONENT_METRICS)) addDefs(defs);
   addDefs(PROBE_METRICS); // the blackbox exporter's, under each probe job
+  for (const defs of Object.values(HOST_METRICS)) addDefs(defs); // node-exporter's and cAdvisor's
   const families = stackFamilies(stack);
   for (const t of stack.scrapeTargets) {
     for (const family of t.ruleSets) addDefs(families[family] ?? {}, (n) => familyMapping(stack, t.job, family).names[n] ?? n);

@@ -10,9 +10,10 @@ import deepmerge from 'deepmerge';
 import type { Stack } from '../../schema';
 import { kubernetesTarget } from './objects';
 import { prometheusSelectors } from './selectors';
+import { workloadValues } from './workloads';
+import { datasourceValues } from './datasources';
 import { DASHBOARD_LABEL } from './dashboards';
 import { alertmanagerConfigSecretName, alertmanagerSecretsName } from './alertmanager';
-import { datasourceValues } from './datasources';
 
 export const CHART_VALUES_FILE = 'helm/kube-prometheus-stack.values.yaml';
 
@@ -22,7 +23,7 @@ export type Values = Record<string, unknown>;
  * Each concern (alerting, storage, datasources, resources...) contributes its own fragment of the values; they are
  * merged in order (objects deeply, arrays replaced), so a concern stays in its own module.
  */
-const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues, datasourceValues];
+const FRAGMENTS: ((stack: Stack) => Values)[] = [coreValues, workloadValues, datasourceValues];
 
 export function kubePrometheusStackValues(stack: Stack): Values {
   return deepmerge.all(FRAGMENTS.map((fragment) => fragment(stack)), { arrayMerge: (_, source) => source }) as Values;

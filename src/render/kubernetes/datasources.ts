@@ -1,65 +1,49 @@
 /**
- * Grafana datasources on the Kubernetes target: the Docker provisioning renderer's datasources (same uids, same
- * jsonData, so the Loki → Jaeger derived field, Jaeger traces-to-logs and Prometheus → Alertmanager links are
- * identical), only the URLs become in-cluster Service names. A kube-prometheus-stack values fragment.
- *
- * Keys verified at kube-prometheus-stack 67.8.0 (prometheus-community/helm-charts,
- * charts/kube-prometheus-stack/templates/grafana/_helpers.tpl `kube-prometheus-stack.datasources`):
- * `grafana.sidecar.datasources.defaultDatasourceEnabled: false` drops the chart's own Prometheus datasource and
- * `grafana.sidecar.datasources.alertmanager.enabled: false` its Alertmanager one, so ours are the only ones and keep
- * their uids; `grafana.additionalDataSources` is appended to the sidecar's datasource list.
+ * Grafana's datasources on the cluster: the Docker renderer's (src/render/grafana.ts: same uids, same jsonData and
+ * correlations) for the components the cluster runs, with in-cluster Service addresses, as kube-prometheus-stack's
+ * `grafana.additionalDataSources`. The chart's own Prometheus and Alertmanager datasources are turned off so the uids
+ * are ours alone (kube-prometheus-stack-67.8.0 values.yaml grafana.sidecar.datasources.{defaultDatasourceEnabled,
+ * alertmanager.enabled}; templates/grafana/configmaps-datasources.yaml renders additionalDataSources through `tpl`,
+ * so a `{{` in them would be a Helm template: refused here). Service names from templates/_helpers.tpl
+ * (kube-prometheus-stack.fullname: the release name, plus "-kube-prometheus-stack" unless it contains it,
+ * truncated to 26) and templates/prometheus/service.yaml, alertmanager/service.yaml (ports 9090, 9093). Pure.
  */
-import type { ComponentName, Stack } from '../../schema';
+import type { Stack } from '../../schema';
 import type { AddressOf } from '../../jobs';
-import { grafanaDatasources } from '../grafana';
+import { grafanaDatasources, ProvisionedDatasource } from '../grafana';
 import { kubernetesTarget } from './objects';
+import { lokiServiceAddress } from './loki';
+import { jaegerServiceAddress } from './jaeger';
+import type { Values } from './chart-values';
 
-/**
- * kube-prometheus-stack's `kube-prometheus-stack.fullname` (templates/_helpers.tpl at 67.8.0): the release name if it
- * contains the chart name, else `<release>-kube-prometheus-stack`, truncated to 26 characters, trailing "-" trimmed.
- */
-export function kpsFullname(release: string): string {
-  const chart = 'kube-prometheus-stack';
-  const name = release.includes(chart) ? release : `${release}-${chart}`;
-  return name.slice(0, 26).replace(/-+$/, '');
+/** kube-prometheus-stack.fullname for a release. */
+export function kubePrometheusStackFullname(release: string): string {
+  const name = 'kube-prometheus-stack';
+  return (release.includes(name) ? release : `${release}-${name}`).slice(0, 26).replace(/-+$/, '');
 }
 
-/**
- * The Services of the components: the chart's `<fullname>-prometheus` / `<fullname>-alertmanager` (the URLs the
- * chart's own datasources use, same template); Loki and Jaeger by the Service names their releases/objects take.
- */
-export const LOKI_SERVICE = 'loki';
-export const JAEGER_SERVICE = 'jaeger';
+/** The components the cluster runs: kube-prometheus-stack's, Loki from its own chart, and Jaeger. */
+const ON_CLUSTER = new Set(['prometheus', 'alertmanager', 'grafana', 'loki', 'jaeger']);
 
-export function kubernetesAddress(stack: Stack): AddressOf {
-  const target = kubernetesTarget(stack);
-  const fullname = kpsFullname(target.release);
-  const services: Partial<Record<ComponentName, string>> = {
-    prometheus: `${fullname}-prometheus`,
-    alertmanager: `${fullname}-alertmanager`,
-    loki: LOKI_SERVICE,
-    jaeger: JAEGER_SERVICE,
-  };
-  return (component, port) => {
-    const service = services[component];
-    if (service === undefined) throw new Error(`no Kubernetes Service for component "${component}"`);
-    return `${service}.${target.namespace}:${port}`;
-  };
+export function clusterDatasources(stack: Stack): ProvisionedDatasource[] {
+  const t = kubernetesTarget(stack);
+  const full = kubePrometheusStackFullname(t.release);
+  const addressOf: AddressOf = (component, port) =>
+    component === 'loki' ? lokiServiceAddress(stack) : component === 'jaeger' ? jaegerServiceAddress(stack, port) : `${full}-${component}.${t.namespace}:${port}`;
+  const components = Object.fromEntries(
+    Object.entries(stack.components).map(([name, c]) => [name, ON_CLUSTER.has(name) ? c : { ...c, enabled: false }]),
+  ) as Stack['components'];
+  const datasources = grafanaDatasources({ ...stack, components }, addressOf);
+  const templated = datasources.filter((d) => JSON.stringify(d).includes('{{'));
+  if (templated.length) throw new Error(`datasource ${templated[0].name} holds "{{", which Helm's tpl would expand`);
+  return datasources;
 }
 
-/**
- * The values fragment. `additionalDataSources` goes through Helm's `tpl`, so a `{{` in any value would be executed
- * as a template: refuse rather than ship a datasource Helm would rewrite.
- */
-export function datasourceValues(stack: Stack): Record<string, unknown> {
-  const additionalDataSources = grafanaDatasources(stack, kubernetesAddress(stack));
-  if (JSON.stringify(additionalDataSources).includes('{{')) {
-    throw new Error('a Grafana datasource value holds "{{", which Helm tpl would execute');
-  }
+export function datasourceValues(stack: Stack): Values {
   return {
     grafana: {
       sidecar: { datasources: { defaultDatasourceEnabled: false, alertmanager: { enabled: false } } },
-      additionalDataSources,
+      additionalDataSources: clusterDatasources(stack),
     },
   };
 }

@@ -12,6 +12,7 @@ import { prometheusRules } from './rules';
 import { scrapeConfigs } from './monitors';
 import { dashboardConfigMaps } from './dashboards';
 import { alertmanagerConfigSecret } from './alertmanager';
+import { jaegerObjects } from './jaeger';
 
 export function kubernetesObjects(stack: Stack, files: RenderedFiles): KubeObject[] {
   if (stack.target.kind !== 'kubernetes') return [];
@@ -20,6 +21,7 @@ export function kubernetesObjects(stack: Stack, files: RenderedFiles): KubeObjec
     ...scrapeConfigs(stack),
     ...dashboardConfigMaps(stack, files),
     ...alertmanagerConfigSecret(stack, files),
+    ...jaegerObjects(stack),
   ];
 }
 
