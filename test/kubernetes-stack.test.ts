@@ -8,7 +8,7 @@ import { StackInput } from '../src/schema';
 import { grafanaDatasources } from '../src/render/grafana';
 import { DATASOURCE_UIDS } from '../src/datasources';
 import { kubernetesCharts } from '../src/render/kubernetes/charts';
-import { datasourceValues, kpsFullname } from '../src/render/kubernetes/datasources';
+import { datasourceValues, kubePrometheusStackFullname } from '../src/render/kubernetes/datasources';
 import * as path from 'node:path';
 import { writeTree } from '../src/output';
 import { synthesize } from '../src/synth';
@@ -57,7 +57,7 @@ describe('grafana datasources on kubernetes', () => {
     ['monitoring', 'monitoring-kube-prometheus'],
     ['observability-stack', 'observability-stack-kube-p'],
   ])('the chart fullname of release %s is %s (trunc 26, trailing "-" trimmed)', (release, fullname) => {
-    expect(kpsFullname(release)).toBe(fullname);
+    expect(kubePrometheusStackFullname(release)).toBe(fullname);
   });
 
   test('a datasource value Helm tpl would execute is refused', () => {
