@@ -890,6 +890,8 @@ const KubernetesResources = z
     configReloader: Resources({ cpu: '10m', memory: '32Mi' }, { cpu: '100m', memory: '64Mi' }),
     kubeStateMetrics: Resources({ cpu: '50m', memory: '128Mi' }, { cpu: '200m', memory: '256Mi' }),
     nodeExporter: Resources({ cpu: '50m', memory: '64Mi' }, { cpu: '200m', memory: '128Mi' }),
+    /** The blackbox exporter that runs `probes` (on the cluster only when the stack has probes). */
+    blackbox: Resources({ cpu: '20m', memory: '32Mi' }, { cpu: '200m', memory: '64Mi' }),
   })
   .prefault({});
 

@@ -23,6 +23,8 @@ export default defineStack({
     { job: 'redis', targets: ['redis-exporter.chat.svc:9121'], ruleSets: ['redis'], dropMetrics: ['go_.*'] },
     { job: 'postgres', targets: ['postgres-exporter.chat.svc:9187'], ruleSets: ['postgres'], dropMetrics: ['go_.*'] },
   ],
+  // The backend's health endpoint by its Service name, probed by the blackbox exporter in the monitoring namespace.
+  probes: [{ name: 'backend-health', url: 'http://backend.chat.svc:8000/health', labels: { service: 'backend', team: 'chat' } }],
   target: {
     kind: 'kubernetes',
     namespace: 'monitoring',

@@ -14,6 +14,8 @@ import { kubernetesSecrets } from '../src/render/kubernetes/secrets';
 import { kubePrometheusStackValues, CHART_VALUES_FILE } from '../src/render/kubernetes/chart-values';
 import { grafanaAdminSecretName, GRAFANA_ADMIN_KEYS } from '../src/render/kubernetes/workloads';
 import { workloadProblems, WORKLOADS } from '../src/checks/kubernetes/workloads';
+import { selectorCheck } from '../src/checks/kubernetes/selectors';
+import { prometheusSelectors } from '../src/render/kubernetes/selectors';
 import { amtoolConfigCheck } from '../src/checks/kubernetes/amtool';
 import { readManifests } from '../src/checks/kubernetes/manifests';
 import { findTool } from '../src/check';
@@ -218,5 +220,37 @@ describe('Jaeger on the cluster', () => {
     expect(ds.find((d) => d.uid === 'jaeger').url).toBe(`http://${stack.name}-jaeger.${TARGET.namespace}:16686`);
     const dockerLoki = grafanaDatasources(stack).find((d) => d.uid === 'loki')!;
     expect(ds.find((d) => d.uid === 'loki').jsonData).toEqual(dockerLoki.jsonData);
+  });
+});
+
+describe('probes on the cluster', () => {
+  const objects = kubernetesObjects(stack, renderStack(stack));
+
+  test('one Probe per probe of the config, with its Docker job name, module, target and labels, through the blackbox Service', () => {
+    const probes = objects.filter((o) => o.kind === 'Probe') as any[];
+    expect(input().probes!.length).toBeGreaterThan(0);
+    expect(probes.map((p) => [p.spec.jobName, p.spec.module, p.spec.targets.staticConfig.static])).toEqual(input().probes!.map((p) => [p.name, p.name, [p.url]]));
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === `${stack.name}-blackbox`)!;
+    for (const p of probes) expect(p.spec.prober.url).toBe(`${service.metadata.name}.${TARGET.namespace}:${(service as any).spec.ports[0].port}`);
+    const modules = yaml.load((objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${stack.name}-blackbox`) as any).data['blackbox.yml']) as any;
+    expect(Object.keys(modules.modules)).toEqual(input().probes!.map((p) => p.name));
+    expect(yaml.load(renderStack(stack)['blackbox/blackbox.yml'].replace(/^#.*\n/gm, ''))).toEqual(modules);
+  });
+
+  test('the Prometheus probe selector picks them; another selector fails the check naming the Probe', () => {
+    const values = kubePrometheusStackValues(stack) as any;
+    expect(values.prometheus.prometheusSpec.probeSelector).toEqual({ matchLabels: { release: TARGET.release } });
+    const manifests = objects.map((object, i) => ({ file: `manifests/${i}.yaml`, object })) as any;
+    const selectors = { ...prometheusSelectors(stack) };
+    expect(selectorCheck(stack.target as any, selectors, manifests).ok).toBe(true);
+    const result = selectorCheck(stack.target as any, { ...selectors, probeSelector: { matchLabels: { release: 'other' } } }, manifests);
+    expect(result.ok).toBe(false);
+    expect(result.detail).toContain(`Probe "${stack.name}-${input().probes![0].name}"`);
+    expect(result.detail).toContain('probeSelector');
+  });
+
+  test('no probes, no blackbox exporter and no Probe on the cluster', () => {
+    const none = validateStack({ ...input(), probes: [] }, 'no-probes');
+    expect(kubernetesObjects(none, renderStack(none)).filter((o) => o.kind === 'Probe' || o.metadata.name.endsWith('-blackbox'))).toEqual([]);
   });
 });

@@ -47,5 +47,6 @@ function chartSelectors(filesDir: string): PrometheusSelectors {
     serviceMonitorSelector: spec.serviceMonitorSelector ?? none,
     podMonitorSelector: spec.podMonitorSelector ?? none,
     scrapeConfigSelector: spec.scrapeConfigSelector ?? none,
+    probeSelector: spec.probeSelector ?? none,
   };
 }

@@ -4,7 +4,7 @@
  * version (kube-prometheus-stack-67.8.0): defaultRules.create, grafana.defaultDashboardsEnabled,
  * grafana.sidecar.dashboards.{label,labelValue}, alertmanager.alertmanagerSpec.{replicas,useExistingSecret,secrets,
  * configSecret}, prometheus.prometheusSpec.{replicas,retention,ruleSelector,serviceMonitorSelector,podMonitorSelector,
- * scrapeConfigSelector}. A selector set here wins over `*SelectorNilUsesHelmValues` (templates/prometheus/prometheus.yaml).
+ * scrapeConfigSelector,probeSelector}. A selector set here wins over `*SelectorNilUsesHelmValues` (templates/prometheus/prometheus.yaml).
  */
 import deepmerge from 'deepmerge';
 import type { Stack } from '../../schema';

@@ -13,6 +13,7 @@ import { scrapeConfigs } from './monitors';
 import { dashboardConfigMaps } from './dashboards';
 import { alertmanagerConfigSecret } from './alertmanager';
 import { jaegerObjects } from './jaeger';
+import { probeObjects } from './probes';
 
 export function kubernetesObjects(stack: Stack, files: RenderedFiles): KubeObject[] {
   if (stack.target.kind !== 'kubernetes') return [];
@@ -22,6 +23,7 @@ export function kubernetesObjects(stack: Stack, files: RenderedFiles): KubeObjec
     ...dashboardConfigMaps(stack, files),
     ...alertmanagerConfigSecret(stack, files),
     ...jaegerObjects(stack),
+    ...probeObjects(stack),
   ];
 }
 

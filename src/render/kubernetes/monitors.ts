@@ -10,8 +10,8 @@ import { KubeObject, kubeName, objectOf } from './objects';
 
 export function scrapeConfigs(stack: Stack): KubeObject[] {
   return scrapeJobs(stack)
-    // Probes need the Operator's Probe object and a blackbox exporter in the cluster, which this target does not
-    // deploy yet: a ScrapeConfig of the probe job would scrape the URL itself.
+    // Probes are Probe objects through the cluster's blackbox exporter (probes.ts): a ScrapeConfig of the probe job
+    // would scrape the URL itself.
     .filter((job) => !job.component && !job.probe)
     .map((job) => objectOf(stack, 'monitoring.coreos.com/v1alpha1', 'ScrapeConfig', kubeName(stack.name, job.job), { spec: scrapeSpec(stack, job) }));
 }

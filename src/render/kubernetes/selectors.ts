@@ -16,6 +16,7 @@ export interface PrometheusSelectors {
   serviceMonitorSelector: LabelSelector;
   podMonitorSelector: LabelSelector;
   scrapeConfigSelector: LabelSelector;
+  probeSelector: LabelSelector;
 }
 
 /** Which selector of the Prometheus resource picks up objects of each kind we write. */
@@ -24,6 +25,7 @@ export const SELECTOR_OF_KIND: Record<string, keyof PrometheusSelectors> = {
   ServiceMonitor: 'serviceMonitorSelector',
   PodMonitor: 'podMonitorSelector',
   ScrapeConfig: 'scrapeConfigSelector',
+  Probe: 'probeSelector',
 };
 
 export function prometheusSelectors(stack: Stack): PrometheusSelectors {
@@ -33,6 +35,7 @@ export function prometheusSelectors(stack: Stack): PrometheusSelectors {
     serviceMonitorSelector: byRelease(),
     podMonitorSelector: byRelease(),
     scrapeConfigSelector: byRelease(),
+    probeSelector: byRelease(),
   };
 }
 
