@@ -16,7 +16,7 @@ describe('defaults', () => {
   test('a minimal config gets every default in one pass', () => {
     const stack = validate(minimal);
     expect(stack.bindAddress).toBe('127.0.0.1');
-    expect(stack.prometheus).toEqual({ scrapeInterval: '15s', scrapeTimeout: '10s', evaluationInterval: '15s', retentionTime: '15d', externalLabels: {} });
+    expect(stack.prometheus).toEqual({ scrapeInterval: '15s', scrapeTimeout: '10s', evaluationInterval: '15s', retentionTime: '15d', externalLabels: {}, remoteWrite: [] });
     expect(stack.components.prometheus).toMatchObject({ enabled: true, version: DEFAULT_VERSIONS.prometheus, port: 9090 });
     expect(stack.components.grafana.port).toBe(3001);
     expect(stack.alertmanager.route).toMatchObject({ groupBy: ['alertname', 'service', 'severity'], groupWait: '30s', repeatInterval: '4h', routes: [] });
