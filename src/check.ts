@@ -13,6 +13,7 @@ import type { CheckResult, ExtraCheck } from './check-result';
 import { registryChecks } from './checks/run';
 import { kubernetesChecks } from './checks/kubernetes';
 import { amtoolCompatibleText } from './amtool-compat';
+import { earlierPass, rememberPass, runKey } from './tool-cache';
 
 export { amtoolCompatibleText };
 
@@ -109,11 +110,18 @@ async function promtoolChecks(promtool: Tool, promDir: string): Promise<CheckRes
 async function ruleTests(promtool: Tool, testsDir: string): Promise<CheckResult[]> {
   const files = listYaml(testsDir);
   if (!files.length) return [];
-  const size = Math.ceil(files.length / Math.max(1, os.availableParallelism()));
-  const shares = Array.from({ length: Math.ceil(files.length / size) }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const keys = new Map(files.map((f) => [f, ruleTestKey(promtool, testsDir, f)]));
+  const fresh = files.filter((f) => earlierPass(keys.get(f)!) === undefined);
+  const size = Math.ceil(fresh.length / Math.max(1, os.availableParallelism()));
+  const shares = Array.from({ length: size ? Math.ceil(fresh.length / size) : 0 }, (_, i) => fresh.slice(i * size, (i + 1) * size));
   const runs = await Promise.all(shares.map((share) => run(promtool, ['test', 'rules', ...share], testsDir, RULE_TESTS_TIMEOUT)));
   const all = { ok: runs.every((r) => r.ok), output: runs.map((r) => r.output).filter(Boolean).join('\n') };
-  if (all.ok) return [{ name: `promtool test rules (${files.length} files)`, ok: true, detail: all.output }];
+  if (all.ok) {
+    for (const f of fresh) rememberPass(keys.get(f)!, '');
+    const reused = files.length - fresh.length;
+    const note = reused ? `${reused} of ${files.length} files unchanged since they passed in this process` : '';
+    return [{ name: `promtool test rules (${files.length} files)`, ok: true, detail: [all.output, note].filter(Boolean).join('\n') }];
+  }
   const each = await Promise.all(files.map(async (file) => ({ file, res: await run(promtool, ['test', 'rules', file], testsDir, RULE_TESTS_TIMEOUT) })));
   const failed = each.filter((r) => !r.res.ok);
   if (!failed.length) return [{ name: `promtool test rules (${files.length} files)`, ok: false, detail: all.output }];
@@ -126,9 +134,19 @@ async function ruleTests(promtool: Tool, testsDir: string): Promise<CheckResult[
 
 /** The rule file a test file tests, as a path under prometheus/. */
 function ruleFileOf(testFile: string): string {
-  const m = /^rule_files:\s*\n\s*-\s*(.+)$/m.exec(fs.readFileSync(testFile, 'utf8'));
-  return m ? path.posix.join('prometheus/tests', m[1].trim().replace(/^["']|["']$/g, '')) : '(unknown)';
+  const [file] = ruleFilesOf(testFile);
+  return file ? path.posix.join('prometheus/tests', file) : '(unknown)';
 }
+
+/** The `rule_files` a test file lists, as written (relative to the test file). */
+function ruleFilesOf(testFile: string): string[] {
+  const m = /^rule_files:\s*\n((?:\s*-\s*.+\n?)+)/m.exec(fs.readFileSync(testFile, 'utf8'));
+  return m ? m[1].split('\n').map((l) => l.replace(/^\s*-\s*/, '').trim().replace(/^["']|["']$/g, '')).filter(Boolean) : [];
+}
+
+/** What `promtool test rules <file>` reads: the test file and the rule files it lists. */
+const ruleTestKey = (promtool: Tool, testsDir: string, file: string) =>
+  runKey(promtool.path!, ['test', 'rules', file], [file, ...ruleFilesOf(path.join(testsDir, file))].map((f) => path.resolve(testsDir, f)));
 
 /** One line per failing test of promtool's report: its name, alert and evaluation time. */
 export function failingTests(output: string): string[] {

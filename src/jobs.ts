@@ -1,5 +1,5 @@
 /** The scrape jobs of a stack: the user's targets plus a self-scrape job for every enabled component. */
-import { COMPONENT_NAMES, ComponentName, ProbeConfig, Stack } from './schema';
+import { COMPONENT_NAMES, ComponentName, ProbeConfig, ScrapeTargetKubernetesConfig, Stack } from './schema';
 import { parseDuration } from './duration';
 
 /** Ports the components listen on inside their containers (host ports are configurable separately). */
@@ -38,6 +38,8 @@ export interface ScrapeJob {
   component?: ComponentName;
   /** Set for a probe's job: Prometheus asks the blackbox exporter at `exporter` to probe each target with `module`. */
   probe?: { module: string; exporter: string };
+  /** On a kubernetes target: discover the target's Services or pods (a ServiceMonitor/PodMonitor) instead of `targets`. */
+  kubernetes?: ScrapeTargetKubernetesConfig;
 }
 
 export function enabledComponents(stack: Stack): ComponentName[] {
@@ -65,6 +67,7 @@ export function scrapeJobs(stack: Stack, addressOf: AddressOf = dockerAddress): 
     labels: { service: t.job, ...t.labels },
     dropMetrics: t.dropMetrics,
     ruleSets: t.ruleSets,
+    ...(t.kubernetes ? { kubernetes: t.kubernetes } : {}),
   }));
   return [...self, ...user, ...probeJobs(stack, addressOf)];
 }
@@ -100,3 +103,6 @@ export function probeTimeout(stack: Stack, p: ProbeConfig): string {
   const global = stack.prometheus.scrapeTimeout;
   return parseDuration(global) <= parseDuration(interval) ? global : interval;
 }
+
+/** The `instance` of a job's test series: its first address, or, for a target a cluster discovers, a pod's. */
+export const sampleInstance = (job: Pick<ScrapeJob, 'job' | 'targets'>): string => job.targets[0] ?? `${job.job}-0:9090`;

@@ -8,7 +8,7 @@ import { AlertSpec, Stack } from './schema';
 import type { AlertRule } from './alerts';
 import { NO_DATA_ALERT } from '../alert-rules/catalog';
 import { FAMILY_KEY_METRICS } from '../metrics/families';
-import { scrapeJobs } from './jobs';
+import { sampleInstance, scrapeJobs } from './jobs';
 import { familyMapping } from './mapping';
 import { seriesNames, stackFamilies } from './metrics';
 import { jobMatcher, selector } from './promql';
@@ -62,7 +62,7 @@ function noDataRule(jobs: Job[], family: string, key: string, keysOfFirst: strin
   const names = jobs.map((j) => j.job);
   const pin = jobMatcher(names);
   const first = jobs[0];
-  const labels = { job: first.job, instance: first.targets[0], service: first.labels.service };
+  const labels = { job: first.job, instance: sampleInstance(first), service: first.labels.service };
   const present = (metrics: string[]) => metrics.map((m) => ({ series: series(m, labels), values: '1x30' }));
   const up = { series: series('up', labels), values: '1x30' };
   const spec = AlertSpec.parse({

@@ -271,9 +271,33 @@ const FamilyMapping = z.strictObject({
   values: z.record(LabelName, z.record(z.string().min(1), z.string().min(1))).default({}),
 });
 
+/**
+ * How Prometheus finds a scrape target inside a cluster (kubernetes target): a ServiceMonitor over the endpoints of
+ * the matching Services, or a PodMonitor over the matching pods. The job keeps its name and labels (relabelings), so
+ * the alerts' `job` matchers hold as on Docker. Without it, the target's static `targets` become a ScrapeConfig.
+ */
+const ScrapeTargetKubernetes = z.strictObject({
+  /** `service`: a ServiceMonitor (endpoints of matching Services); `pod`: a PodMonitor (matching pods). */
+  discover: z.enum(['service', 'pod']).default('service'),
+  /** The namespace of the Services or pods. */
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(63)
+    .meta({ expected: 'a Kubernetes namespace such as "chat"' }),
+  /** Labels the Services (or pods) carry: a matchLabels selector (at least one label; config/scrape-targets). */
+  selector: z.record(z.string().min(1), z.string()),
+  /** The name of the metrics port on the Service (or the pod's container). */
+  port: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(15)
+    .meta({ expected: 'a port name (IANA service name, at most 15 lowercase characters) such as "http-metrics"' }),
+});
+
 const ScrapeTarget = z.strictObject({
   job: Identifier,
-  /** host:port pairs. */
+  /** host:port pairs; may be empty only for a `kubernetes` target on a cluster (config/scrape-targets checks it). */
   targets: z
     .array(
       z
@@ -281,7 +305,9 @@ const ScrapeTarget = z.strictObject({
         .regex(/^[A-Za-z0-9.\-_[\]:]+:[0-9]{1,5}$/)
         .meta({ expected: 'a "host:port" address' }),
     )
-    .min(1),
+    .default([]),
+  /** On a kubernetes target, discover the target's Services or pods instead of scraping `targets`. */
+  kubernetes: ScrapeTargetKubernetes.optional(),
   metricsPath: z.string().regex(/^\//).default('/metrics'),
   scheme: z.enum(['http', 'https']).default('http'),
   /** Overrides the global scrape interval for this job. */
@@ -976,6 +1002,7 @@ export type StackInput = z.input<typeof StackSchema>;
 /** The validated config with every default applied. */
 export type Stack = z.output<typeof StackSchema>;
 export type ScrapeTargetConfig = Stack['scrapeTargets'][number];
+export type ScrapeTargetKubernetesConfig = NonNullable<ScrapeTargetConfig['kubernetes']>;
 export type AlertSpecInput = z.input<typeof AlertSpec>;
 export type AlertSpecConfig = z.output<typeof AlertSpec>;
 export type ReceiverConfig = Stack['alertmanager']['receivers'][number];

@@ -1,7 +1,8 @@
 /**
  * The dev stack's alerts, routes, receivers and dashboards on a Kubernetes cluster with kube-prometheus-stack
  * (Prometheus Operator). The backend and the Redis/PostgreSQL exporters run in the `chat` namespace; Prometheus
- * reaches them by their Service names. `npm run synth -- --stack cluster --out out/cluster` writes the manifests.
+ * finds the backend's Services and the PostgreSQL exporter's pods by their labels, and scrapes Redis's exporter by
+ * its Service name. `npm run synth -- --stack cluster --out out/cluster` writes the manifests.
  */
 import { defineStack } from '../src/schema';
 import dev from './dev';
@@ -13,15 +14,23 @@ export default defineStack({
   // The exporters are the cluster's own workloads (not containers of this stack); Jaeger as on dev.
   components: { jaeger: dev.components?.jaeger },
   scrapeTargets: [
+    // Found in the cluster: the endpoints of the Services labelled app.kubernetes.io/name=backend (a ServiceMonitor).
     {
       job: 'backend',
-      targets: ['backend.chat.svc:8000'],
+      kubernetes: { namespace: 'chat', selector: { 'app.kubernetes.io/name': 'backend' }, port: 'http' },
       interval: '15s',
       labels: { service: 'backend', team: 'chat' },
       ruleSets: ['http', 'ai', 'database', 'cache', 'websocket', 'system'],
     },
+    // A static address (a ScrapeConfig): also how to scrape anything outside the cluster.
     { job: 'redis', targets: ['redis-exporter.chat.svc:9121'], ruleSets: ['redis'], dropMetrics: ['go_.*'] },
-    { job: 'postgres', targets: ['postgres-exporter.chat.svc:9187'], ruleSets: ['postgres'], dropMetrics: ['go_.*'] },
+    // The exporter's pods (a PodMonitor): a metrics port on the container, no Service needed.
+    {
+      job: 'postgres',
+      kubernetes: { discover: 'pod', namespace: 'chat', selector: { 'app.kubernetes.io/name': 'postgres-exporter' }, port: 'metrics' },
+      ruleSets: ['postgres'],
+      dropMetrics: ['go_.*'],
+    },
   ],
   // The backend's health endpoint by its Service name, probed by the blackbox exporter in the monitoring namespace.
   probes: [{ name: 'backend-health', url: 'http://backend.chat.svc:8000/health', labels: { service: 'backend', team: 'chat' } }],

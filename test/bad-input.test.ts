@@ -29,7 +29,7 @@ const mutate = (fn: (c: any) => void) => {
 describe('bad input is rejected with a JSON path and what was expected', () => {
   test('unknown field', () => {
     expect(problems(mutate((c) => (c.scrapeTargets[0].scrape_interval = '15s')))).toEqual([
-      expect.stringMatching(/^\$\.scrapeTargets\[0\]\.scrape_interval: unknown field "scrape_interval"; expected one of: job, targets, metricsPath/),
+      expect.stringMatching(/^\$\.scrapeTargets\[0\]\.scrape_interval: unknown field "scrape_interval"; expected one of: job, targets, kubernetes, metricsPath/),
     ]);
   });
 

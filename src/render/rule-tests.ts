@@ -8,7 +8,7 @@
  * duration is a whole number of steps; rules are evaluated at the group's interval (the step when it has none).
  */
 import type { AlertRule, RuleGroup } from '../alerts';
-import type { ScrapeJob } from '../jobs';
+import { sampleInstance, type ScrapeJob } from '../jobs';
 import { parseDuration, formatDuration } from '../duration';
 import { annotations, ruleLabels } from './rules';
 import { renderTemplate } from './annotations';
@@ -158,7 +158,7 @@ function renderAll(templates: Record<string, string>, labels: Record<string, str
 function baseLabels(rule: AlertRule, jobs: Map<string, ScrapeJob>): Record<string, string> {
   const job = rule.jobs[0] === undefined ? undefined : jobs.get(rule.jobs[0]);
   if (!job) return { job: rule.jobs[0] ?? 'unknown' };
-  return { job: job.job, service: job.labels.service, instance: job.targets[0] };
+  return { job: job.job, service: job.labels.service, instance: sampleInstance(job) };
 }
 
 /** Whether the rule's condition holds at `value`. */

@@ -1,7 +1,7 @@
 /** config/scrape-targets: Prometheus settings and scrape targets that Prometheus would refuse or misread. */
-import { COMPONENT_NAMES } from '../../schema';
+import { COMPONENT_NAMES, type ScrapeTargetConfig, type Stack } from '../../schema';
 import { checkMappings } from '../../mapping';
-import { checkLabelNames, checkTimeout, configCheck } from './lib';
+import { Add, checkLabelNames, checkTimeout, configCheck } from './lib';
 
 export const scrapeTargets = configCheck(
   {
@@ -11,7 +11,9 @@ export const scrapeTargets = configCheck(
       'A job name used twice (also by a component\'s self-scrape job) makes Prometheus refuse its configuration; a ' +
       'scrape timeout longer than the interval is refused too; "__" label names are Prometheus\'s own; a dropMetrics ' +
       'entry must be a regular expression; a rule set listed twice doubles alerts; a metric mapping must name ' +
-      'metrics, labels and values its family has.',
+      'metrics, labels and values its family has. A target needs addresses (`targets`) unless a cluster discovers it ' +
+      '(a `kubernetes` block on a kubernetes target), and a discovery selector needs at least one label (an empty one ' +
+      'would scrape every Service or pod of the namespace).',
   },
   (stack, add) => {
     const p = stack.prometheus;
@@ -33,7 +35,19 @@ export const scrapeTargets = configCheck(
         }
       });
       if (new Set(t.ruleSets).size !== t.ruleSets.length) add(['scrapeTargets', i, 'ruleSets'], 'a rule set is listed twice');
+      checkWhereToScrape(stack, t, i, add);
     });
     checkMappings(stack, add);
   },
 );
+
+/** Addresses, or (on a cluster) a discovery block with a selector that picks something. */
+function checkWhereToScrape(stack: Stack, t: ScrapeTargetConfig, i: number, add: Add): void {
+  const discovered = stack.target.kind === 'kubernetes' && t.kubernetes !== undefined;
+  if (t.targets.length === 0 && !discovered) {
+    add(['scrapeTargets', i, 'targets'], 'no addresses; expected at least one "host:port" address (or, on a kubernetes target, a `kubernetes` block)');
+  }
+  if (t.kubernetes && Object.keys(t.kubernetes.selector).length === 0) {
+    add(['scrapeTargets', i, 'kubernetes', 'selector'], 'empty selector; expected at least one label of the Services or pods to scrape');
+  }
+}
