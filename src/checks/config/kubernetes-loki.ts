@@ -6,9 +6,9 @@ export const kubernetesLoki = configCheck(
     id: 'config/kubernetes-loki',
     description: 'Loki on the cluster: simple-scalable has object storage; S3 keys are set together',
     explain:
-      'In simple-scalable mode the grafana/loki chart runs read, write and backend replicas only on object storage ' +
-      '(helm-loki-6.29.0 templates/_helpers.tpl `loki.deployment.isScalable`; docs "Configure storage": the scalable ' +
-      'installation requires a managed object store), so `filesystem` would deploy no Loki at all. An S3 access key ' +
+      'In simple-scalable mode the grafana/loki chart runs read, write and backend replicas only on object storage: ' +
+      'at helm-loki-6.29.0 its templates/validate.yaml fails the install ("Cannot run scalable targets (backend, read, ' +
+      'write) ... without an object storage backend"), so the config is refused at load instead. An S3 access key ' +
       'id without its secret key (or the reverse) cannot sign a request.',
   },
   (stack, add) => {
