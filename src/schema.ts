@@ -921,6 +921,101 @@ const KubernetesResources = z
   })
   .prefault({});
 
+/** An S3 or GCS bucket name: 3-63 lowercase letters, digits, "." and "-" (both providers' naming rules). */
+const BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+  .meta({ expected: 'a bucket name of 3-63 lowercase letters, digits, "." and "-"' });
+/**
+ * Loki's buckets (grafana/loki helm-loki-6.29.0 values.yaml `loki.storage.bucketNames`: "Loki requires a bucket for
+ * chunks and the ruler"; the third, `admin`, is for Grafana Enterprise Logs only). One bucket may serve both.
+ */
+const LokiBuckets = z.strictObject({ chunks: BucketName, ruler: BucketName });
+
+/**
+ * Where Loki keeps chunks, index and rules (the chart's `loki.storage.type` and `loki.storage.{s3,gcs}` at 6.29.0).
+ * `filesystem` is a volume of the single binary; `simple-scalable` needs object storage (the chart renders no
+ * read/write/backend without it: templates/_helpers.tpl `loki.deployment.isScalable`). Credentials are secret
+ * references: Pulumi puts them in a Kubernetes Secret, Loki reads them from environment variables or a mounted file.
+ * The single binary may use object storage too (the chart renders `loki.storage` in every mode), for logs that outlive
+ * its volume. Changing the type of an existing installation starts with an empty store (the schema period names it).
+ */
+const LokiObjectStorage = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('filesystem') }),
+  z.strictObject({
+    type: z.literal('s3'),
+    bucketNames: LokiBuckets,
+    /** AWS region (any value, e.g. "us-east-1", for an S3-compatible store such as MinIO). */
+    region: z.string().regex(/^[a-z0-9-]+$/).meta({ expected: 'a region such as "eu-central-1"' }),
+    /** An S3-compatible store's host[:port], without scheme or credentials; AWS S3 when left out. */
+    endpoint: z
+      .string()
+      .regex(/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]{1,5})?$/)
+      .meta({ expected: 'a host[:port] such as "minio.storage:9000" (no scheme, no credentials)' })
+      .optional(),
+    /** Path-style addressing (`<endpoint>/<bucket>`), which MinIO and most S3-compatible stores need. */
+    s3ForcePathStyle: z.boolean().default(false),
+    /** Plain HTTP to the endpoint (an in-cluster store without TLS). */
+    insecure: z.boolean().default(false),
+    /** Static credentials, both or neither (neither: the pod's own identity, e.g. an IAM role for its node). */
+    accessKeyId: SecretRef.optional(),
+    secretAccessKey: SecretRef.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('gcs'),
+    bucketNames: LokiBuckets,
+    /** A service account key (JSON); without it, the pod's own identity (Workload Identity). */
+    serviceAccount: SecretRef.optional(),
+  }),
+]);
+
+/** A role of Loki's simple scalable mode: replicas (the chart's default, 3) and resources. */
+const lokiRole = (requests: { cpu: string; memory: string }, limits: { cpu: string; memory: string }) => ({
+  replicas: z.number().int().min(1).max(20).default(3),
+  resources: Resources(requests, limits),
+});
+
+/**
+ * The simple scalable roles (grafana/loki helm-loki-6.29.0 values.yaml `read`, `write`, `backend`, `gateway`): write
+ * takes pushes and keeps a WAL on its volume, read answers queries, backend runs the compactor, ruler and index
+ * gateway, and the gateway (nginx) is the one address both pushes and queries go to.
+ */
+const LokiSimpleScalable = z
+  .strictObject({
+    read: z.strictObject(lokiRole({ cpu: '100m', memory: '256Mi' }, { cpu: '1', memory: '1Gi' })).prefault({}),
+    write: z
+      .strictObject({ ...lokiRole({ cpu: '200m', memory: '512Mi' }, { cpu: '1', memory: '2Gi' }), storage: ByteQuantity.default('10Gi') })
+      .prefault({}),
+    backend: z
+      .strictObject({ ...lokiRole({ cpu: '100m', memory: '256Mi' }, { cpu: '1', memory: '1Gi' }), storage: ByteQuantity.default('10Gi') })
+      .prefault({}),
+    gateway: z
+      .strictObject({
+        replicas: z.number().int().min(1).max(10).default(1),
+        resources: Resources({ cpu: '50m', memory: '64Mi' }, { cpu: '500m', memory: '256Mi' }),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/**
+ * Loki on the cluster (grafana/loki chart, `chartVersions.loki`) when `components.loki` is enabled. The chart's
+ * recommendation by daily log volume (values.yaml `deploymentMode`): `single-binary` "up to a few tens of GB/day",
+ * one replica with `storage` as its volume; `simple-scalable` "up to about 1TB/day", read, write and backend replicas
+ * on object storage. (Above that, the chart's Distributed mode; not offered here.)
+ */
+const KubernetesLoki = z
+  .strictObject({
+    mode: z.enum(['single-binary', 'simple-scalable']).default('single-binary'),
+    objectStorage: LokiObjectStorage.default({ type: 'filesystem' }),
+    /** The single binary's volume (chunks and index with `filesystem` storage; WAL and caches otherwise). */
+    storage: ByteQuantity.default('50Gi'),
+    /** The single binary's requests and limits. */
+    resources: Resources({ cpu: '200m', memory: '512Mi' }, { cpu: '1', memory: '2Gi' }),
+    simpleScalable: LokiSimpleScalable,
+  })
+  .prefault({});
+
 const KubernetesTarget = z.strictObject({
   kind: z.literal('kubernetes'),
   namespace: KubeName,
@@ -937,10 +1032,6 @@ const KubernetesTarget = z.strictObject({
   /** Volume sizes; the volumes outlive the pods and the StatefulSets (the operator keeps their claims). */
   storage: z.strictObject({ prometheus: ByteQuantity.default('50Gi'), alertmanager: ByteQuantity.default('2Gi') }).prefault({}),
   resources: KubernetesResources,
-  /**
-   * Loki on the cluster (grafana/loki chart, `chartVersions.loki`) when `components.loki` is enabled: one
-   * single-binary replica on a filesystem volume, the chart's mode for a few tens of GB a day (its values.yaml).
-   */
   /** Jaeger on the cluster when `components.jaeger` is enabled (its config, image and storage choice as on Docker). */
   jaeger: z
     .strictObject({
@@ -948,12 +1039,7 @@ const KubernetesTarget = z.strictObject({
       resources: Resources({ cpu: '100m', memory: '256Mi' }, { cpu: '1', memory: '1Gi' }),
     })
     .prefault({}),
-  loki: z
-    .strictObject({
-      storage: ByteQuantity.default('50Gi'),
-      resources: Resources({ cpu: '200m', memory: '512Mi' }, { cpu: '1', memory: '2Gi' }),
-    })
-    .prefault({}),
+  loki: KubernetesLoki,
   replicas: z
     .strictObject({
       prometheus: z.number().int().min(1).max(10).default(1),
@@ -1022,6 +1108,7 @@ export type ComponentName = Exclude<keyof Stack['components'], ExporterName>;
 export type CheckExclusionConfig = Stack['checks']['exclude'][number];
 export type KubernetesTargetConfig = Extract<Stack['target'], { kind: 'kubernetes' }>;
 export type KubernetesResourcesConfig = KubernetesTargetConfig['resources']['prometheus'];
+export type LokiObjectStorageConfig = KubernetesTargetConfig['loki']['objectStorage'];
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'alloy'];
 export type LogSourceConfig = Stack['logs']['sources'][number];
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -1033,7 +1120,7 @@ export function defineStack(config: StackInput): StackInput {
 
 /**
  * JSON Schema (draft-07) derived from the zod schema. Discriminated unions get ajv's `discriminator` keyword so an
- * error in an alert is reported against the chosen `kind` only.
+ * error in an alert (or a storage) is reported against the chosen `kind` (`type`) only.
  */
 export function buildJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(StackSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
@@ -1051,8 +1138,9 @@ function addDiscriminators(node: unknown): void {
   if (!node || typeof node !== 'object') return;
   const obj = node as Record<string, unknown>;
   const branches = obj.oneOf as Array<Record<string, any>> | undefined;
-  if (Array.isArray(branches) && branches.every((b) => b.properties?.kind?.const !== undefined)) {
-    obj.discriminator = { propertyName: 'kind' };
+  const propertyName = ['kind', 'type'].find((p) => Array.isArray(branches) && branches.every((b) => b.properties?.[p]?.const !== undefined));
+  if (propertyName) {
+    obj.discriminator = { propertyName };
     obj.type = 'object';
   }
   Object.values(obj).forEach(addDiscriminators);

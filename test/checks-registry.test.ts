@@ -63,8 +63,21 @@ function remoteWriteStacks(): { good: Stack; bad: Stack } {
 }
 const REMOTE_WRITE = remoteWriteStacks();
 
+/** The seed stack on a cluster with Loki simple-scalable on S3, and a copy back on filesystem storage. */
+function kubernetesLokiStacks(): { good: Stack; bad: Stack } {
+  const input = seedInput();
+  const objectStorage = { type: 's3' as const, region: 'eu-central-1', bucketNames: { chunks: 'logs-chunks', ruler: 'logs-ruler' } };
+  input.target = { kind: 'kubernetes', namespace: 'observability', release: 'kps', loki: { mode: 'simple-scalable', objectStorage } };
+  const good = validate(input);
+  const bad = JSON.parse(JSON.stringify(good)) as Stack;
+  if (bad.target.kind === 'kubernetes') bad.target.loki.objectStorage = { type: 'filesystem' };
+  return { good, bad };
+}
+const KUBERNETES_LOKI = kubernetesLokiStacks();
+
 const CASES: Record<string, Case> = {
   'config/remote-write': { pass: ctxOf(REMOTE_WRITE.good, []), fail: ctxOf(REMOTE_WRITE.bad, []), says: ['set basicAuth or bearerToken, not both'] },
+  'config/kubernetes-loki': { pass: ctxOf(KUBERNETES_LOKI.good, []), fail: ctxOf(KUBERNETES_LOKI.bad, []), says: ['"simple-scalable" needs object storage', '"filesystem"'] },
   'config/probes': config((s) => (s.components.blackbox.enabled = false), ['the stack has probes', 'blackbox exporter']),
   'config/slos': { pass: ctxOf(SLO.good, []), fail: ctxOf(SLO.bad, []), says: ['job "nowhere"', 'does not scrape'] },
   'config/components': config((s) => (s.components.alertmanager.enabled = false), ['alertmanager', 'cannot be disabled']),

@@ -9,11 +9,12 @@ import type { Stack } from '../schema';
 import { alertmanagerSecrets } from '../render/alertmanager';
 import { exporterSecrets } from '../exporters';
 import { remoteWriteSecrets } from '../render/remote-write';
+import { lokiStorageSecrets } from '../render/kubernetes/loki-storage';
 
 /** Every secret config key the stack needs, with why, for error messages and docs. */
 export function requiredSecrets(stack: Stack): string[] {
   const alertmanager = stack.components.alertmanager.enabled ? alertmanagerSecrets(stack) : [];
-  return [...new Set([...alertmanager, ...exporterSecrets(stack), ...remoteWriteSecrets(stack)])].sort();
+  return [...new Set([...alertmanager, ...exporterSecrets(stack), ...remoteWriteSecrets(stack), ...lokiStorageSecrets(stack)])].sort();
 }
 
 /**

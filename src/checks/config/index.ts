@@ -11,5 +11,6 @@ import { dashboards } from './dashboards';
 import { slos } from './slos';
 import { probes } from './probes';
 import { remoteWrite } from './remote-write';
+import { kubernetesLoki } from './kubernetes-loki';
 
-export const configChecks: Check[] = [components, scrapeTargets, probes, remoteWrite, alertOverrides, customAlerts, alertmanager, logs, logFormats, dashboards, slos];
+export const configChecks: Check[] = [components, scrapeTargets, probes, remoteWrite, kubernetesLoki, alertOverrides, customAlerts, alertmanager, logs, logFormats, dashboards, slos];

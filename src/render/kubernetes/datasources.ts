@@ -12,7 +12,7 @@ import type { Stack } from '../../schema';
 import type { AddressOf } from '../../jobs';
 import { grafanaDatasources, ProvisionedDatasource } from '../grafana';
 import { kubernetesTarget } from './objects';
-import { lokiServiceAddress } from './loki';
+import { lokiQueryAddress } from './loki-addresses';
 import { jaegerServiceAddress } from './jaeger';
 import type { Values } from './chart-values';
 
@@ -29,7 +29,7 @@ export function clusterDatasources(stack: Stack): ProvisionedDatasource[] {
   const t = kubernetesTarget(stack);
   const full = kubePrometheusStackFullname(t.release);
   const addressOf: AddressOf = (component, port) =>
-    component === 'loki' ? lokiServiceAddress(stack) : component === 'jaeger' ? jaegerServiceAddress(stack, port) : `${full}-${component}.${t.namespace}:${port}`;
+    component === 'loki' ? lokiQueryAddress(stack) : component === 'jaeger' ? jaegerServiceAddress(stack, port) : `${full}-${component}.${t.namespace}:${port}`;
   const components = Object.fromEntries(
     Object.entries(stack.components).map(([name, c]) => [name, ON_CLUSTER.has(name) ? c : { ...c, enabled: false }]),
   ) as Stack['components'];

@@ -1,24 +1,27 @@
 /**
- * Loki on the cluster: the grafana/loki chart in SingleBinary mode with filesystem storage on a volume, configured
- * like the Docker Loki (src/render/loki.ts: the same schema periods, retention, structured metadata, compactor).
+ * Loki on the cluster: the grafana/loki chart, configured like the Docker Loki (src/render/loki.ts: the same schema
+ * period, retention, structured metadata, compactor), in the mode `target.loki.mode` names:
+ *  - single-binary: one replica (`deploymentMode: SingleBinary`) with its own volume;
+ *  - simple-scalable: read, write and backend replicas on object storage (`deploymentMode: SimpleScalable`), with
+ *    the chart's nginx gateway as the one entry point.
  * Keys at helm-loki-6.29.0 (grafana/loki production/helm/loki/values.yaml): deploymentMode, loki.{auth_enabled,
- * commonConfig, storage.type, schemaConfig, limits_config, compactor, podSecurityContext, containerSecurityContext},
- * singleBinary.{replicas,resources,persistence.{size,storageClass,enableStatefulSetAutoDeletePVC}},
- * {backend,read,write}.replicas, {chunksCache,resultsCache,lokiCanary,test,gateway}.enabled. Pure.
+ * commonConfig, storage, schemaConfig, limits_config, compactor, podSecurityContext, containerSecurityContext},
+ * {singleBinary,write,backend}.{replicas,resources,persistence.{size,storageClass,enableStatefulSetAutoDeletePVC}},
+ * read.{replicas,resources}, gateway.{enabled,replicas,resources}, {chunksCache,resultsCache,lokiCanary,test}.enabled;
+ * test/fixtures/loki-chart-keys.ts lists them. Storage and credentials: ./loki-storage.ts. Pure.
  */
+import deepmerge from 'deepmerge';
 import type { Stack } from '../../schema';
 import { lokiConfig } from '../loki';
-import { CONTAINER_PORTS } from '../../jobs';
-import { kubeName, kubernetesTarget } from './objects';
+import { kubernetesTarget } from './objects';
 import type { ChartRelease } from './charts';
 import type { Values } from './chart-values';
+import { lokiCredentialValues, lokiObjectStore, lokiStorageValues } from './loki-storage';
+import { lokiGatewayValues, lokiRoleValues } from './loki-roles';
+import { lokiRelease } from './loki-addresses';
 
 export const LOKI_CHART_REPO = 'https://grafana.github.io/helm-charts';
-
-/** The release name; it contains "loki", so the chart names its single-binary Service after it (loki.fullname). */
-export const lokiRelease = (stack: Stack) => kubeName(stack.name, 'loki');
-/** Where Loki answers in the cluster: the single-binary Service on Loki's HTTP port. */
-export const lokiServiceAddress = (stack: Stack) => `${lokiRelease(stack)}.${kubernetesTarget(stack).namespace}:${CONTAINER_PORTS.loki}`;
+export { lokiPushAddress, lokiQueryAddress, lokiRelease } from './loki-addresses';
 
 export function lokiChart(stack: Stack): ChartRelease | undefined {
   if (!stack.components.loki.enabled) return undefined;
@@ -35,36 +38,61 @@ export function lokiChart(stack: Stack): ChartRelease | undefined {
 }
 
 function lokiValues(stack: Stack): Values {
-  const t = kubernetesTarget(stack);
-  const docker = lokiConfig(stack) as Record<string, any>;
-  const { working_directory: _dir, ...compactor } = docker.compactor;
+  const scalable = kubernetesTarget(stack).loki.mode === 'simple-scalable';
   const off = { enabled: false };
   return {
-    deploymentMode: 'SingleBinary',
-    loki: {
-      auth_enabled: false,
-      commonConfig: { replication_factor: 1 },
-      storage: { type: 'filesystem' },
-      schemaConfig: docker.schema_config,
-      limits_config: docker.limits_config,
-      compactor,
-      podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
-      containerSecurityContext: { readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, allowPrivilegeEscalation: false },
-    },
-    singleBinary: {
-      replicas: 1,
-      resources: { requests: { ...t.loki.resources.requests }, limits: { ...t.loki.resources.limits } },
-      // The log volume outlives the StatefulSet (the chart would delete it with the StatefulSet by default).
-      persistence: { enabled: true, size: t.loki.storage, ...(t.storageClass ? { storageClass: t.storageClass } : {}), enableStatefulSetAutoDeletePVC: false },
-    },
-    backend: { replicas: 0 },
-    read: { replicas: 0 },
-    write: { replicas: 0 },
-    // Memcached caches (8 GiB by default), the canary, the Helm test and the nginx gateway: not for one replica.
+    deploymentMode: scalable ? 'SimpleScalable' : 'SingleBinary',
+    loki: lokiSettings(stack),
+    ...(scalable ? simpleScalableValues(stack) : singleBinaryValues(stack)),
+    // Memcached caches (8 GiB by default), the canary and the Helm test: not ours to run.
     chunksCache: off,
     resultsCache: off,
     lokiCanary: off,
     test: off,
-    gateway: off,
+    // The nginx gateway: the entry point of the scalable roles; one replica needs none.
+    gateway: scalable ? lokiGatewayValues(stack) : off,
   };
+}
+
+/** `loki.*`: Loki's own settings, from the Docker config, with the store the stack chose. */
+function lokiSettings(stack: Stack): Values {
+  const t = kubernetesTarget(stack);
+  const docker = lokiConfig(stack) as Record<string, any>;
+  const store = lokiObjectStore(stack);
+  const { working_directory: _dir, ...compactor } = docker.compactor;
+  const schemaConfig = { configs: docker.schema_config.configs.map((c: Values) => ({ ...c, object_store: store })) };
+  // Each write replica keeps a copy of a stream: at most the chart's default of 3, never more than there are replicas.
+  const replication = t.loki.mode === 'simple-scalable' ? Math.min(3, t.loki.simpleScalable.write.replicas) : 1;
+  return {
+    auth_enabled: false,
+    commonConfig: { replication_factor: replication },
+    storage: lokiStorageValues(stack),
+    schemaConfig,
+    limits_config: docker.limits_config,
+    compactor: { ...compactor, delete_request_store: store },
+    podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+    containerSecurityContext: { readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, allowPrivilegeEscalation: false },
+  };
+}
+
+function singleBinaryValues(stack: Stack): Values {
+  const { loki, storageClass } = kubernetesTarget(stack);
+  const own = {
+    replicas: 1,
+    resources: { requests: { ...loki.resources.requests }, limits: { ...loki.resources.limits } },
+    // The log volume outlives the StatefulSet (the chart would delete it with the StatefulSet by default).
+    persistence: { enabled: true, size: loki.storage, ...(storageClass ? { storageClass } : {}), enableStatefulSetAutoDeletePVC: false },
+  };
+  return {
+    singleBinary: deepmerge(own, lokiCredentialValues(stack)),
+    backend: { replicas: 0 },
+    read: { replicas: 0 },
+    write: { replicas: 0 },
+  };
+}
+
+function simpleScalableValues(stack: Stack): Values {
+  const credentials = lokiCredentialValues(stack);
+  const role = (name: 'read' | 'write' | 'backend') => deepmerge(lokiRoleValues(stack, name), credentials);
+  return { singleBinary: { replicas: 0 }, read: role('read'), write: role('write'), backend: role('backend') };
 }

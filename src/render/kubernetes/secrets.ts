@@ -7,6 +7,7 @@ import type { Stack } from '../../schema';
 import { alertmanagerSecrets } from '../alertmanager';
 import { alertmanagerSecretsName } from './alertmanager';
 import { remoteWriteSecretSpec } from './remote-write';
+import { lokiStorageSecretSpec } from './loki-storage';
 
 export interface KubeSecretSpec {
   /** The Secret's name in the target namespace. */
@@ -19,5 +20,5 @@ export interface KubeSecretSpec {
 
 export function kubernetesSecrets(stack: Stack): KubeSecretSpec[] {
   if (stack.target.kind !== 'kubernetes') return [];
-  return [{ name: alertmanagerSecretsName(stack), keys: alertmanagerSecrets(stack) }, ...remoteWriteSecretSpec(stack)];
+  return [{ name: alertmanagerSecretsName(stack), keys: alertmanagerSecrets(stack) }, ...remoteWriteSecretSpec(stack), ...lokiStorageSecretSpec(stack)];
 }
