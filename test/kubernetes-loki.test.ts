@@ -15,6 +15,8 @@ import { toYaml } from '../src/yaml';
 import type { Stack, StackInput } from '../src/schema';
 import { seedInput, validate } from './helpers';
 import { secretLeaks, secretValuesFor } from './stack-checks';
+import { lokiWorkloads, workloadProblems } from '../src/checks/kubernetes/workloads';
+import { LOKI_VALUES_FILE } from '../src/render/kubernetes/loki';
 import { LOKI_CHART_EXTRA_KEYS, LOKI_CHART_KEYS, LOKI_CHART_SECTIONS } from './fixtures/loki-chart-keys';
 
 const NS = 'observability';
@@ -155,7 +157,8 @@ describe('simple-scalable: the chart\'s roles with the config\'s replicas, resou
     expect(v.backend.persistence).toEqual({ size: SCALABLE.backend.storage, storageClass: 'fast-ssd', enableStatefulSetAutoDeletePVC: false });
     expect(v.read).not.toHaveProperty('persistence');
     for (const r of ROLES) expect(v[r].extraArgs).toEqual(['-config.expand-env=true']);
-    expect(v.gateway).toEqual({ enabled: true, replicas: t!.gateway.replicas, resources: t!.gateway.resources });
+    expect(v.gateway).toMatchObject({ enabled: true, replicas: t!.gateway.replicas, resources: t!.gateway.resources });
+    expect(v.gateway.podSecurityContext.runAsNonRoot).toBe(true);
   });
 
   test('one copy per write replica, up to the chart\'s 3; the Docker retention and limits as in single-binary', () => {
@@ -216,5 +219,27 @@ describe('every key set is a key of the chart at the pinned tag', () => {
     const values = lokiValues(validate(kube()));
     const bad = { ...values, singleBinary: { ...values.singleBinary, persistance: { size: '1Gi' } }, loki: { ...values.loki, storage: { type: 's3', s3: { secretKey: 'x' } } } };
     expect(unknownKeys(bad).sort()).toEqual(['loki.storage.s3.secretKey', 'singleBinary.persistance.size']);
+  });
+});
+
+describe('workloads check on the Loki values', () => {
+  const modes: Array<[string, Record<string, unknown>, string[]]> = [
+    ['single-binary', {}, ['singleBinary']],
+    ['simple-scalable', { mode: 'simple-scalable', objectStorage: S3 }, ['read', 'write', 'backend', 'gateway']],
+  ];
+  test.each(modes)('%s: every workload of the mode has requests, limits and a non-root pod', (_mode, loki, paths) => {
+    const values = lokiValues(validate(kube(loki)));
+    expect(lokiWorkloads(values).map((w) => w.path)).toEqual(paths);
+    expect(workloadProblems(values, LOKI_VALUES_FILE)).toEqual([]);
+  });
+
+  test.each(modes)('%s: a workload without limits or a root pod fails, naming the key', (_mode, loki, paths) => {
+    const values = JSON.parse(JSON.stringify(lokiValues(validate(kube(loki)))));
+    const last = paths[paths.length - 1];
+    delete values[last].resources.limits;
+    values.loki.podSecurityContext.runAsNonRoot = false;
+    const problems = workloadProblems(values, LOKI_VALUES_FILE);
+    expect(problems).toContain(`${LOKI_VALUES_FILE}: ${last}.resources.limits.memory: missing; expected a quantity`);
+    expect(problems).toContain(`${LOKI_VALUES_FILE}: loki.podSecurityContext.runAsNonRoot: is false; expected true`);
   });
 });

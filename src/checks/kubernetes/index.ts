@@ -28,7 +28,7 @@ export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
     ...(await promtoolRulesCheck(manifests, findTool('promtool').path)),
     ...(await amtoolConfigCheck(manifests, findTool('amtool').path)),
     selectorCheck(kubernetesTarget(stack), chartSelectors(filesDir), manifests),
-    workloadCheck(chartValues(filesDir), CHART_VALUES_FILE),
+    workloadCheck(allChartValues(filesDir)),
   ];
   return results;
 };
@@ -37,6 +37,14 @@ export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
 function chartValues(filesDir: string): any {
   const file = path.join(path.dirname(filesDir), CHART_VALUES_FILE);
   return fs.existsSync(file) ? yaml.load(fs.readFileSync(file, 'utf8')) : undefined;
+}
+
+/** Every chart's values synth wrote under helm/, by path relative to the output directory. */
+function allChartValues(filesDir: string): Record<string, unknown> {
+  const dir = path.join(path.dirname(filesDir), 'helm');
+  if (!fs.existsSync(dir)) return {};
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.values.yaml'));
+  return Object.fromEntries(files.map((f) => [`helm/${f}`, yaml.load(fs.readFileSync(path.join(dir, f), 'utf8'))]));
 }
 
 function chartSelectors(filesDir: string): PrometheusSelectors {

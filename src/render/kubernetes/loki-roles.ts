@@ -25,5 +25,11 @@ export function lokiRoleValues(stack: Stack, role: Role): Values {
 
 export function lokiGatewayValues(stack: Stack): Values {
   const g = kubernetesTarget(stack).loki.simpleScalable.gateway;
-  return { enabled: true, replicas: g.replicas, resources: copy(g.resources) };
+  return {
+    enabled: true,
+    replicas: g.replicas,
+    resources: copy(g.resources),
+    // The chart's own non-root nginx user (gateway.podSecurityContext in values.yaml), stated so `check` sees it.
+    podSecurityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101 },
+  };
 }

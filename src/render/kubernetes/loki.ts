@@ -20,6 +20,7 @@ import { lokiCredentialValues, lokiObjectStore, lokiStorageValues } from './loki
 import { lokiGatewayValues, lokiRoleValues } from './loki-roles';
 import { lokiRelease } from './loki-addresses';
 
+export const LOKI_VALUES_FILE = 'helm/loki.values.yaml';
 export const LOKI_CHART_REPO = 'https://grafana.github.io/helm-charts';
 export { lokiPushAddress, lokiQueryAddress, lokiRelease } from './loki-addresses';
 
@@ -33,7 +34,7 @@ export function lokiChart(stack: Stack): ChartRelease | undefined {
     repo: LOKI_CHART_REPO,
     namespace: t.namespace,
     values: lokiValues(stack),
-    valuesFile: 'helm/loki.values.yaml',
+    valuesFile: LOKI_VALUES_FILE,
   };
 }
 
