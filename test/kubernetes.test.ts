@@ -19,11 +19,11 @@ import { promtoolRulesCheck } from '../src/checks/kubernetes/promtool';
 import { findTool } from '../src/check';
 import { DEFAULT_CHART_VERSIONS, KubernetesTargetConfig, StackInput } from '../src/schema';
 import { synthesize } from '../src/synth';
-import { seedInput, tmpDir } from './helpers';
+import { seedInput, tmpDir, withPodLogs } from './helpers';
 import { secretLeaks, secretValuesFor } from './stack-checks';
 
 const TARGET = { kind: 'kubernetes' as const, namespace: 'observability', release: 'kps' };
-const kubeInput = (): StackInput => ({ ...seedInput(), name: 'kube', target: { ...TARGET } });
+const kubeInput = (): StackInput => ({ ...withPodLogs(seedInput()), name: 'kube', target: { ...TARGET } });
 const kubeStack = () => validateStack(kubeInput(), 'test/kubernetes.test.ts');
 
 /** Synth output of the kubernetes fixture in a fresh folder: its manifests and its Docker files. */
