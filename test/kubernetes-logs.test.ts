@@ -10,7 +10,8 @@ import { ConfigError } from '../src/errors';
 import { validateStack } from '../src/load';
 import { DEFAULT_CHART_VERSIONS, Stack, StackInput } from '../src/schema';
 import { kubernetesCharts } from '../src/render/kubernetes/charts';
-import { helmTplLiteral } from '../src/render/kubernetes/alloy';
+import { ALLOY_VALUES_FILE, helmTplLiteral } from '../src/render/kubernetes/alloy';
+import { ALLOY_WORKLOADS, workloadProblems } from '../src/checks/kubernetes/workloads';
 import { renderStack } from '../src/render';
 import { synthesize } from '../src/synth';
 import { AlloyStatement, AlloyValue, attr, block, call, printAlloy } from '../src/render/alloy-syntax';
@@ -110,6 +111,18 @@ describe('alloy chart values', () => {
       expect(r.requests[key]).toEqual(expect.any(String));
       expect(r.limits[key]).toEqual(expect.any(String));
     }
+  });
+
+  test('check finds requests, limits and a non-root Alloy container; a broken copy fails naming the key', () => {
+    expect(workloadProblems(values(), ALLOY_VALUES_FILE, ALLOY_WORKLOADS)).toEqual([]);
+    const broken = JSON.parse(JSON.stringify(values()));
+    delete broken.alloy.resources.limits;
+    broken.alloy.securityContext = { runAsUser: 0 };
+    expect(workloadProblems(broken, ALLOY_VALUES_FILE, ALLOY_WORKLOADS)).toEqual([
+      `${ALLOY_VALUES_FILE}: alloy.resources.limits.cpu: missing; expected a quantity`,
+      `${ALLOY_VALUES_FILE}: alloy.resources.limits.memory: missing; expected a quantity`,
+      `${ALLOY_VALUES_FILE}: alloy.securityContext.runAsNonRoot: is undefined; expected true`,
+    ]);
   });
 
   test('the stability level admits the components used (all generally available at v1.18.1)', () => {

@@ -128,7 +128,7 @@ describe('checks', () => {
   test('pass on the synth output: schemas, promtool on the groups, selectors', async () => {
     const { stack, filesDir } = synthOut();
     const results = await kubernetesChecks(stack, filesDir);
-    expect(results.map((r) => r.name).join('\n')).toMatch(/schemas[\s\S]*promtool[\s\S]*selectors/);
+    expect(results.map((r) => r.name).join('\n')).toMatch(/schemas[\s\S]*promtool[\s\S]*selectors[\s\S]*workloads[\s\S]*helm\/alloy\.values\.yaml/);
     expect(results.filter((r) => !r.ok)).toEqual([]);
   });
 

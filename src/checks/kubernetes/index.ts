@@ -13,7 +13,8 @@ import { manifestsDirOf, readManifests } from './manifests';
 import { schemaCheck } from './schema';
 import { promtoolRulesCheck } from './promtool';
 import { selectorCheck } from './selectors';
-import { workloadCheck } from './workloads';
+import { ALLOY_WORKLOADS, workloadCheck } from './workloads';
+import { ALLOY_VALUES_FILE } from '../../render/kubernetes/alloy';
 import { amtoolConfigCheck } from './amtool';
 
 export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
@@ -29,13 +30,15 @@ export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
     ...(await amtoolConfigCheck(manifests, findTool('amtool').path)),
     selectorCheck(kubernetesTarget(stack), chartSelectors(filesDir), manifests),
     workloadCheck(chartValues(filesDir), CHART_VALUES_FILE),
+    // The Alloy release exists only with Loki and log sources (src/render/kubernetes/alloy.ts).
+    ...(chartValues(filesDir, ALLOY_VALUES_FILE) === undefined ? [] : [workloadCheck(chartValues(filesDir, ALLOY_VALUES_FILE), ALLOY_VALUES_FILE, ALLOY_WORKLOADS)]),
   ];
   return results;
 };
 
-/** The kube-prometheus-stack values synth wrote (`helm/kube-prometheus-stack.values.yaml`): what the cluster gets. */
-function chartValues(filesDir: string): any {
-  const file = path.join(path.dirname(filesDir), CHART_VALUES_FILE);
+/** Chart values synth wrote (by default `helm/kube-prometheus-stack.values.yaml`): what the cluster gets. */
+function chartValues(filesDir: string, valuesFile = CHART_VALUES_FILE): any {
+  const file = path.join(path.dirname(filesDir), valuesFile);
   return fs.existsSync(file) ? yaml.load(fs.readFileSync(file, 'utf8')) : undefined;
 }
 

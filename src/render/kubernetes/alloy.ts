@@ -58,6 +58,7 @@ function alloyValues(stack: Stack): Values {
       // Every component the config uses is generally available (their docs' `stage` at v1.18.1).
       stabilityLevel: 'generally-available',
       storagePath: STORAGE_PATH,
+      // No anonymous usage reports from the cluster to Grafana Labs (the chart's default sends them).
       enableReporting: false,
       resources: resources(t.alloy.resources),
       securityContext: { ...user, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
