@@ -26,7 +26,10 @@ const writerReceiver = ref(`loki.write.${WRITER}.receiver`);
  */
 export const NODE_FIELD_SELECTOR = call('string.format', ['spec.nodeName=%s', call('sys.env', ['HOSTNAME'])]);
 
-/** The pod labels a cluster log stream carries besides `job` and the source's static labels. */
+/**
+ * The pod labels a cluster log stream carries besides `job` and the source's static labels (loki.source.kubernetes
+ * adds `instance` = `<namespace>/<pod>:<container>` itself: internal/component/loki/source/kubernetes/kubetail/target.go).
+ */
 export const POD_LABELS = { namespace: '__meta_kubernetes_namespace', pod: '__meta_kubernetes_pod_name', container: '__meta_kubernetes_pod_container_name' } as const;
 
 export function kubernetesAlloyStatements(stack: Stack): AlloyStatement[] {
