@@ -668,6 +668,33 @@ const LogFieldName = z
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
   .meta({ expected: 'a field name matching [a-zA-Z_][a-zA-Z0-9_]* (it may become a label name)' });
 
+/** A Kubernetes name segment: DNS label (RFC 1123), as namespaces and container names are. */
+const DnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+  .max(63)
+  .meta({ expected: 'a lowercase DNS label of at most 63 characters (letters, digits, "-"), such as "chat"' });
+/** A pod label key (optional DNS-subdomain prefix and "/", then a name of at most 63 characters) and its value. */
+const PodLabelKey = z
+  .string()
+  .regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/)
+  .meta({ expected: 'a Kubernetes label key such as "app.kubernetes.io/name"' });
+const PodLabelValue = z
+  .string()
+  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/)
+  .meta({ expected: 'a Kubernetes label value of at most 63 letters, digits, "-", "_" or "."' });
+
+/**
+ * Which pods a log source reads on a cluster (`target.kind: 'kubernetes'`, where it is required; Docker ignores
+ * it): the pods of `namespace` whose labels include all of `selector` (an empty selector: every pod of the
+ * namespace), all their containers or only `container`.
+ */
+const PodLogs = z.strictObject({
+  namespace: DnsLabel,
+  selector: z.record(PodLabelKey, PodLabelValue),
+  container: DnsLabel.optional(),
+});
+
 const LogSource = z.strictObject({
   /** Loki `job` label, e.g. "backend_logs". */
   job: Identifier,
@@ -696,14 +723,19 @@ const LogSource = z.strictObject({
     .strictObject({ all: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/)).min(1), errors: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/)).min(1) })
     .optional(),
   labels: Labels.default({}),
+  /** On a kubernetes target: the pods whose logs this source is (instead of the files under `hostPath`). */
+  kubernetes: PodLogs.optional(),
 });
 
 const Logs = z.strictObject({
   retention: Duration.default('168h'),
   sources: z.array(LogSource).default([]),
-  /** The agent that ships the logs: Promtail (end-of-life 2026-03-02) or Grafana Alloy, its successor. */
+  /**
+   * The agent that ships the logs on Docker: Promtail (end-of-life 2026-03-02) or Grafana Alloy, its successor.
+   * A kubernetes target always runs Alloy (a DaemonSet, grafana/alloy chart), whatever this says.
+   */
   collector: z.enum(['promtail', 'alloy']).default('promtail'),
-  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into the collector). */
+  /** Also ship the logs of Docker containers (mounts the Docker socket read-only into the collector). Docker only. */
   dockerDiscovery: z.boolean().default(false),
 });
 
@@ -885,11 +917,14 @@ const ChartVersion = z
 
 /**
  * Pinned Helm chart versions: kube-prometheus-stack 67.8.0 (Prometheus Operator v0.79.2, prometheus-community/helm-charts
- * charts/kube-prometheus-stack/Chart.yaml) and grafana/loki production/helm/loki/Chart.yaml 6.29.0 (Loki 3.4.2).
+ * charts/kube-prometheus-stack/Chart.yaml), grafana/loki production/helm/loki/Chart.yaml 6.29.0 (Loki 3.4.2) and
+ * grafana/alloy operations/helm/charts/alloy/Chart.yaml at tag helm-chart/1.11.1 (appVersion v1.18.1, the Alloy of
+ * DEFAULT_VERSIONS).
  */
 export const DEFAULT_CHART_VERSIONS = {
   kubePrometheusStack: '67.8.0',
   loki: '6.29.0',
+  alloy: '1.11.1',
 } as const;
 
 /** Kubernetes quantities: CPU ("500m", "2") and memory/storage ("256Mi", "50Gi"). */
@@ -1025,6 +1060,7 @@ const KubernetesTarget = z.strictObject({
     .strictObject({
       kubePrometheusStack: ChartVersion.default(DEFAULT_CHART_VERSIONS.kubePrometheusStack),
       loki: ChartVersion.default(DEFAULT_CHART_VERSIONS.loki),
+      alloy: ChartVersion.default(DEFAULT_CHART_VERSIONS.alloy),
     })
     .prefault({}),
   /** The StorageClass of the Prometheus and Alertmanager volumes; the cluster's default class when left out. */
@@ -1040,6 +1076,15 @@ const KubernetesTarget = z.strictObject({
     })
     .prefault({}),
   loki: KubernetesLoki,
+  /**
+   * The log collector on the cluster (grafana/alloy chart, `chartVersions.alloy`) when `components.loki` is enabled
+   * and there are log sources: one non-root Alloy per node, tailing its node's pods through the API server.
+   */
+  alloy: z
+    .strictObject({
+      resources: Resources({ cpu: '50m', memory: '128Mi' }, { cpu: '500m', memory: '512Mi' }),
+    })
+    .prefault({}),
   replicas: z
     .strictObject({
       prometheus: z.number().int().min(1).max(10).default(1),
@@ -1111,6 +1156,7 @@ export type KubernetesResourcesConfig = KubernetesTargetConfig['resources']['pro
 export type LokiObjectStorageConfig = KubernetesTargetConfig['loki']['objectStorage'];
 export const COMPONENT_NAMES: ComponentName[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'jaeger', 'alloy'];
 export type LogSourceConfig = Stack['logs']['sources'][number];
+export type PodLogsConfig = NonNullable<LogSourceConfig['kubernetes']>;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Typed identity for `stacks/<name>.ts`: gives completion and compile-time checks. */

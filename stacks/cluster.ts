@@ -6,6 +6,7 @@
  */
 import { defineStack } from '../src/schema';
 import dev from './dev';
+import { SEED_LOG_SOURCES } from '../promtail/sources';
 
 export default defineStack({
   ...dev,
@@ -34,6 +35,11 @@ export default defineStack({
   ],
   // The backend's health endpoint by its Service name, probed by the blackbox exporter in the monitoring namespace.
   probes: [{ name: 'backend-health', url: 'http://backend.chat.svc:8000/health', labels: { service: 'backend', team: 'chat' } }],
+  // The same log sources, read from the pods of each app in `chat` (labelled app.kubernetes.io/name=<app>) by Alloy.
+  logs: {
+    ...dev.logs,
+    sources: SEED_LOG_SOURCES.map((s) => ({ ...s, kubernetes: { namespace: 'chat', selector: { 'app.kubernetes.io/name': s.job.replace(/_logs$/, '') } } })),
+  },
   target: {
     kind: 'kubernetes',
     namespace: 'monitoring',

@@ -2,14 +2,14 @@
  * TEST HELPER: an independent reader of Alloy configuration text (no npm parser for Alloy syntax exists), written
  * from the grammar in grafana/alloy v1.18.1 syntax/scanner/scanner.go and syntax/parser/internal.go: `//` and
  * `/* *\/` comments, identifiers, double-quoted strings with Go escapes, numbers, booleans, lists, objects (`{ k = v, }`),
- * dotted references, attributes (`name = value`) and blocks (`a.b "label" { … }`, the label a valid identifier).
+ * dotted references, function calls (`sys.env("X")`), attributes (`name = value`) and blocks (`a.b "label" { … }`, the label a valid identifier).
  * It rejects anything else, so a printed file that it reads back equal to its tree is well-formed.
  */
 import type { AlloyStatement, AlloyValue } from '../src/render/alloy-syntax';
 
 type Tok = { t: 'ident' | 'string' | 'number' | 'punct'; v: string; at: number };
 
-const PUNCT = new Set(['{', '}', '[', ']', '=', ',', '.']);
+const PUNCT = new Set(['{', '}', '[', ']', '=', ',', '.', '(', ')']);
 const GO_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
 
 function readString(src: string, start: number): [string, number] {
@@ -132,10 +132,26 @@ class Parser {
     if (t.t === 'string') return this.next().v;
     if (t.t === 'number') return Number(this.next().v);
     if (t.t === 'ident' && (t.v === 'true' || t.v === 'false')) return this.next().v === 'true';
-    if (t.t === 'ident') return { ref: this.dotted() };
+    if (t.t === 'ident') {
+      const name = this.dotted();
+      return this.peek()?.t === 'punct' && this.peek()?.v === '(' ? { call: name, args: this.args() } : { ref: name };
+    }
     if (t.v === '[') return this.list();
     if (t.v === '{') return this.object();
     throw new Error(`unexpected ${JSON.stringify(t.v)} at ${t.at}`);
+  }
+
+  /** Function call arguments: `(v, v)`; a trailing comma is allowed as in lists. */
+  private args(): AlloyValue[] {
+    this.expect('(');
+    const out: AlloyValue[] = [];
+    while (!(this.peek()?.t === 'punct' && this.peek()?.v === ')')) {
+      out.push(this.value());
+      if (this.peek()?.v === ',' && this.peek()?.t === 'punct') this.next();
+      else break;
+    }
+    this.expect(')');
+    return out;
   }
 
   private list(): AlloyValue[] {

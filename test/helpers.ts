@@ -45,6 +45,15 @@ export const loadFixture = (name: FixtureName): Stack => validateStack(fixtureIn
 /** The seed dev fixture's input, to change in a test. */
 export const seedInput = (): StackInput => fixtureInput('dev');
 
+/** The pods a seed log source is read from on a cluster: its app's pods in `chat` (fixture values). */
+export const podsOfJob = (job: string) => ({ namespace: 'chat', selector: { 'app.kubernetes.io/name': job.replace(/_logs$/, '') } });
+
+/** An input whose log sources each name their pods, as a kubernetes target requires (config/logs). */
+export function withPodLogs(input: StackInput): StackInput {
+  const sources = (input.logs?.sources ?? []).map((s) => ({ ...s, kubernetes: s.kubernetes ?? podsOfJob(s.job) }));
+  return { ...input, logs: { ...input.logs, sources } };
+}
+
 /** A fixture as a JSON config file, for the CLIs' `--config` (they read stacks/* only by name). */
 export function fixtureConfigFile(name: FixtureName): string {
   const file = path.join(tmpDir('ms-fixture-'), `${name}.json`);

@@ -13,7 +13,7 @@ import { lokiConfig } from '../src/render/loki';
 import { requiredSecrets } from '../src/pulumi/secrets';
 import { toYaml } from '../src/yaml';
 import type { Stack, StackInput } from '../src/schema';
-import { seedInput, validate } from './helpers';
+import { seedInput, validate, withPodLogs } from './helpers';
 import { secretLeaks, secretValuesFor } from './stack-checks';
 import { lokiWorkloads, workloadProblems } from '../src/checks/kubernetes/workloads';
 import { LOKI_VALUES_FILE } from '../src/render/kubernetes/loki';
@@ -34,7 +34,7 @@ const GCS = { type: 'gcs' as const, bucketNames: BUCKETS, serviceAccount: { secr
 const SCALABLE = { read: { replicas: 2 }, write: { replicas: 2, storage: '30Gi', resources: { limits: { memory: '3Gi' } } }, backend: { replicas: 4, storage: '5Gi' } };
 
 function kube(loki: Record<string, unknown> = {}, name = 'kube'): StackInput {
-  return { ...seedInput(), name, target: { kind: 'kubernetes', namespace: NS, release: 'kps', storageClass: 'fast-ssd', loki } } as StackInput;
+  return { ...withPodLogs(seedInput()), name, target: { kind: 'kubernetes', namespace: NS, release: 'kps', storageClass: 'fast-ssd', loki } } as StackInput;
 }
 const lokiValues = (stack: Stack): any => kubernetesCharts(stack).find((c) => c.chart === 'loki')!.values;
 const ROLES = ['read', 'write', 'backend'] as const;

@@ -17,7 +17,7 @@ import { schemaCheck } from '../src/checks/kubernetes/schema';
 import { selectorCheck } from '../src/checks/kubernetes/selectors';
 import type { KubernetesTargetConfig, StackInput } from '../src/schema';
 import { synthesize } from '../src/synth';
-import { seedInput, tmpDir } from './helpers';
+import { seedInput, tmpDir, withPodLogs } from './helpers';
 
 const TARGET = { kind: 'kubernetes' as const, namespace: 'observability', release: 'kps' };
 const BACKEND = { namespace: 'chat', selector: { 'app.kubernetes.io/name': 'backend' }, port: 'http' };
@@ -25,7 +25,7 @@ const POSTGRES = { discover: 'pod' as const, namespace: 'data', selector: { app:
 
 /** The seed stack on a cluster: the backend discovered by Service, postgres by pod, redis static. */
 function kubeInput(): StackInput {
-  const seed = seedInput();
+  const seed = withPodLogs(seedInput());
   // The PostgreSQL exporter is the cluster's own pod here, not a container of the stack.
   const input = { ...seed, name: 'kube', target: { ...TARGET }, components: { ...seed.components, postgresExporter: { enabled: false } } };
   input.scrapeTargets = input.scrapeTargets!.map((t) => {

@@ -17,10 +17,10 @@ import { readManifests, ManifestFile } from '../src/checks/kubernetes/manifests'
 import { amtoolConfigCheck } from '../src/checks/kubernetes/amtool';
 import { ALERTMANAGER_CONFIG_KEY } from '../src/render/kubernetes/alertmanager';
 import * as yaml from 'js-yaml';
-import { seedInput, tmpDir } from './helpers';
+import { seedInput, tmpDir, withPodLogs } from './helpers';
 
 const TARGET = { kind: 'kubernetes' as const, namespace: 'observability', release: 'kps' };
-const kubeInput = (): StackInput => ({ ...seedInput(), name: 'kube', target: { ...TARGET } });
+const kubeInput = (): StackInput => ({ ...withPodLogs(seedInput()), name: 'kube', target: { ...TARGET } });
 const kubeStack = () => validateStack(kubeInput(), 'test/kubernetes-stack.test.ts');
 
 type Ds = { uid: string; url: string; jsonData: unknown; isDefault: boolean };

@@ -19,11 +19,11 @@ import { promtoolRulesCheck } from '../src/checks/kubernetes/promtool';
 import { findTool } from '../src/check';
 import { DEFAULT_CHART_VERSIONS, KubernetesTargetConfig, StackInput } from '../src/schema';
 import { synthesize } from '../src/synth';
-import { seedInput, tmpDir } from './helpers';
+import { seedInput, tmpDir, withPodLogs } from './helpers';
 import { secretLeaks, secretValuesFor } from './stack-checks';
 
 const TARGET = { kind: 'kubernetes' as const, namespace: 'observability', release: 'kps' };
-const kubeInput = (): StackInput => ({ ...seedInput(), name: 'kube', target: { ...TARGET } });
+const kubeInput = (): StackInput => ({ ...withPodLogs(seedInput()), name: 'kube', target: { ...TARGET } });
 const kubeStack = () => validateStack(kubeInput(), 'test/kubernetes.test.ts');
 
 /** Synth output of the kubernetes fixture in a fresh folder: its manifests and its Docker files. */
@@ -128,7 +128,7 @@ describe('checks', () => {
   test('pass on the synth output: schemas, promtool on the groups, selectors', async () => {
     const { stack, filesDir } = synthOut();
     const results = await kubernetesChecks(stack, filesDir);
-    expect(results.map((r) => r.name).join('\n')).toMatch(/schemas[\s\S]*promtool[\s\S]*selectors/);
+    expect(results.map((r) => r.name).join('\n')).toMatch(/schemas[\s\S]*promtool[\s\S]*selectors[\s\S]*workloads[\s\S]*helm\/alloy\.values\.yaml/);
     expect(results.filter((r) => !r.ok)).toEqual([]);
   });
 

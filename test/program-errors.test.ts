@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Pulumi from '@pulumi/pulumi';
-import { REPO_ROOT, validate } from './helpers';
+import { REPO_ROOT, validate, withPodLogs } from './helpers';
 import { EXPORTERS } from '../src/exporters';
 
 interface Run {
@@ -102,8 +102,7 @@ test('a kubeconfig is what a Kubernetes-target fixture needs; its Docker twin ne
   const { kubeconfigProblem } = require('../src/target') as typeof import('../src/target');
   const input = JSON.parse(JSON.stringify(require('./fixtures/seed-stack').default));
   expect(kubeconfigProblem(validate(input), { KUBECONFIG: '/nonexistent/kubeconfig' })).toBeUndefined();
-  input.target = { kind: 'kubernetes', namespace: 'monitoring', release: 'kps' };
-  const kube = validate(input);
+  const kube = validate({ ...withPodLogs(input), target: { kind: 'kubernetes', namespace: 'monitoring', release: 'kps' } });
   expect(kubeconfigProblem(kube, { KUBECONFIG: '/nonexistent/kubeconfig' })).toMatch(/stack "dev" deploys to a cluster \(namespace "monitoring", release "kps"\), and no kubeconfig was found \(\/nonexistent\/kubeconfig\)/);
   expect(kubeconfigProblem(kube, { KUBECONFIG: path.join(REPO_ROOT, 'package.json') })).toBeUndefined();
 });

@@ -27,7 +27,7 @@ import type { StackInput } from '../src/schema';
 import { lokiConfig } from '../src/render/loki';
 import { grafanaDatasources } from '../src/render/grafana';
 import { kubePrometheusStackFullname } from '../src/render/kubernetes/datasources';
-import { seedInput, tmpDir } from './helpers';
+import { seedInput, tmpDir, withPodLogs } from './helpers';
 import * as pulumi from '@pulumi/pulumi';
 import { secretLeaks, secretValuesFor, visibleStrings } from './stack-checks';
 
@@ -40,7 +40,7 @@ const TARGET = {
   storage: { prometheus: '120Gi' },
   resources: { prometheus: { limits: { memory: '6Gi' } } },
 };
-const input = (): StackInput => ({ ...seedInput(), name: 'kube', target: JSON.parse(JSON.stringify(TARGET)) });
+const input = (): StackInput => ({ ...withPodLogs(seedInput()), name: 'kube', target: JSON.parse(JSON.stringify(TARGET)) });
 const stack = validateStack(input(), 'test/pulumi-kubernetes.test.ts');
 const secrets = secretValuesFor(stack);
 

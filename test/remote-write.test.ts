@@ -11,7 +11,7 @@ import { requiredSecrets } from '../src/pulumi/secrets';
 import { kubePrometheusStackValues } from '../src/render/kubernetes/chart-values';
 import { kubernetesSecrets } from '../src/render/kubernetes/secrets';
 import type { StackInput } from '../src/schema';
-import { seedInput } from './helpers';
+import { seedInput, withPodLogs } from './helpers';
 import { checkFailures, secretLeaks, secretValuesFor } from './stack-checks';
 
 const REMOTE = [
@@ -24,7 +24,7 @@ const input = (): StackInput => {
   return i;
 };
 const docker = validateStack(input(), 'remote-write.yaml');
-const kube = validateStack({ ...input(), name: 'kube', target: { kind: 'kubernetes', namespace: 'observability', release: 'kps' } }, 'remote-write-kube.yaml');
+const kube = validateStack({ ...withPodLogs(input()), name: 'kube', target: { kind: 'kubernetes', namespace: 'observability', release: 'kps' } }, 'remote-write-kube.yaml');
 
 const problemsOf = (i: unknown) => {
   try {

@@ -12,7 +12,12 @@ export interface AlloyRef {
 export interface AlloyObject {
   object: Record<string, AlloyValue>;
 }
-export type AlloyValue = string | number | boolean | AlloyRef | AlloyObject | AlloyValue[];
+/** A standard-library function call, e.g. `sys.env("HOSTNAME")` (grafana/alloy v1.18.1 docs/sources/reference/stdlib/). */
+export interface AlloyCall {
+  call: string;
+  args: AlloyValue[];
+}
+export type AlloyValue = string | number | boolean | AlloyRef | AlloyObject | AlloyCall | AlloyValue[];
 
 export interface AlloyAttribute {
   kind: 'attribute';
@@ -48,6 +53,7 @@ export const block = (name: string, label: string | undefined, body: AlloyStatem
   body,
 });
 export const ref = (path: string): AlloyRef => ({ ref: dotted(path, 'reference') });
+export const call = (name: string, args: AlloyValue[]): AlloyCall => ({ call: dotted(name, 'function name'), args });
 export const obj = (object: Record<string, AlloyValue>): AlloyObject => ({ object });
 
 const SIMPLE_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -76,6 +82,7 @@ function printValue(v: AlloyValue, depth: number): string {
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return v.length === 0 ? '[]' : `[${v.map((x) => printValue(x, depth)).join(', ')}]`;
   if ('ref' in v) return v.ref;
+  if ('call' in v) return `${v.call}(${v.args.map((x) => printValue(x, depth)).join(', ')})`;
   const entries = Object.entries(v.object);
   if (entries.length === 0) return '{}';
   const pad = INDENT.repeat(depth + 1);

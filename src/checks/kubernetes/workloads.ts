@@ -3,11 +3,13 @@
  * chart values synth writes under helm/ (the values Helm gets). kube-prometheus-stack at the keys of its 67.8.0
  * values.yaml and its grafana, kube-state-metrics and prometheus-node-exporter subcharts; grafana/loki at the keys of
  * helm-loki-6.29.0 values.yaml (`<role>.resources`, `loki.podSecurityContext` for every Loki role,
- * `gateway.podSecurityContext` for the nginx gateway).
+ * `gateway.podSecurityContext` for the nginx gateway); grafana/alloy at the keys of helm-chart/1.11.1 values.yaml
+ * (`alloy.resources`, `alloy.securityContext`, `configReloader.resources`).
  */
 import type { CheckResult } from '../../check-result';
 import { CHART_VALUES_FILE } from '../../render/kubernetes/chart-values';
 import { LOKI_VALUES_FILE } from '../../render/kubernetes/loki';
+import { ALLOY_VALUES_FILE } from '../../render/kubernetes/alloy';
 
 export interface Workload {
   /** Where its `resources` sit in the values. */
@@ -36,10 +38,17 @@ export function lokiWorkloads(values: unknown): Workload[] {
   return [role('read'), role('write'), role('backend'), { path: 'gateway', nonRoot: true, securityContext: 'gateway.podSecurityContext' }];
 }
 
+/** The Alloy chart: its container (`alloy.resources`, `alloy.securityContext`) and the config reloader sidecar. */
+export const ALLOY_WORKLOADS: Workload[] = [
+  { path: 'alloy', nonRoot: true },
+  { path: 'configReloader', nonRoot: false },
+];
+
 /** The workloads of each values file synth writes. */
 export const WORKLOADS_OF: Record<string, (values: unknown) => Workload[]> = {
   [CHART_VALUES_FILE]: () => WORKLOADS,
   [LOKI_VALUES_FILE]: lokiWorkloads,
+  [ALLOY_VALUES_FILE]: () => ALLOY_WORKLOADS,
 };
 
 const at = (values: unknown, path: string): any => path.split('.').reduce((o: any, k) => (o && typeof o === 'object' ? o[k] : undefined), values);

@@ -6,6 +6,7 @@ import type { Stack } from '../../schema';
 import { kubernetesTarget } from './objects';
 import { CHART_VALUES_FILE, kubePrometheusStackValues } from './chart-values';
 import { lokiChart } from './loki';
+import { alloyChart } from './alloy';
 
 export interface ChartRelease {
   /** Helm release name; kube-prometheus-stack's is `target.release`, which its selectors match. */
@@ -36,6 +37,6 @@ export function kubernetesCharts(stack: Stack): ChartRelease[] {
       values: kubePrometheusStackValues(stack),
       valuesFile: CHART_VALUES_FILE,
     },
-    ...[lokiChart(stack)].filter((c): c is ChartRelease => c !== undefined),
+    ...[lokiChart(stack), alloyChart(stack)].filter((c): c is ChartRelease => c !== undefined),
   ];
 }
