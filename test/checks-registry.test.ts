@@ -7,7 +7,7 @@
 import { CHECKS } from '../src/checks';
 import type { CheckContext, DashboardEntry, RuleEntry } from '../src/checks/types';
 import type { Stack } from '../src/schema';
-import { loadFixture, seedInput, validate } from './helpers';
+import { loadFixture, seedInput, validate, withPodLogs } from './helpers';
 
 const FILE = 'prometheus/rules/custom.yml';
 const seed = loadFixture('dev');
@@ -65,7 +65,7 @@ const REMOTE_WRITE = remoteWriteStacks();
 
 /** The seed stack on a cluster with Loki simple-scalable on S3, and a copy back on filesystem storage. */
 function kubernetesLokiStacks(): { good: Stack; bad: Stack } {
-  const input = seedInput();
+  const input = withPodLogs(seedInput());
   const objectStorage = { type: 's3' as const, region: 'eu-central-1', bucketNames: { chunks: 'logs-chunks', ruler: 'logs-ruler' } };
   input.target = { kind: 'kubernetes', namespace: 'observability', release: 'kps', loki: { mode: 'simple-scalable', objectStorage } };
   const good = validate(input);

@@ -71,7 +71,7 @@ export function workloadCheck(valuesByFile: Record<string, unknown>): CheckResul
   const problems = files.flatMap((f) => workloadProblems(valuesByFile[f], f));
   const count = files.reduce((n, f) => n + (WORKLOADS_OF[f] ?? (() => []))(valuesByFile[f]).length, 0);
   return {
-    name: `kubernetes workloads have requests, limits and non-root pods (${count} workloads)`,
+    name: `kubernetes workloads have requests, limits and non-root pods (${count} workloads in ${files.join(', ')})`,
     ok: problems.length === 0,
     detail: problems.join('\n') || undefined,
   };
