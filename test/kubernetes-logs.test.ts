@@ -18,6 +18,7 @@ import { AlloyStatement, AlloyValue, attr, block, call, printAlloy } from '../sr
 import { attrOf, findBlocks, parseAlloy } from './alloy-parser';
 import { ALLOY_CHART_KEYS, ALLOY_CHART_TOP_LEVEL_KEYS } from './fixtures/alloy-chart-keys';
 import { podsOfJob, seedInput, withPodLogs } from './helpers';
+import { logStreamLabels } from '../src/checks/dashboards/log-labels';
 
 const TARGET = { kind: 'kubernetes' as const, namespace: 'observability', release: 'kps' };
 /** One source with a container and static labels (one with a "$"), the rest as podsOfJob names them. */
@@ -288,5 +289,17 @@ describe('alloy syntax: function calls', () => {
   });
   test('a function name must be a dotted identifier', () => {
     expect(() => call('sys env', [])).toThrow(/not an identifier/);
+  });
+});
+
+describe('the dashboard checks know the pod labels', () => {
+  test('on a cluster every log job carries namespace, pod, container and instance; on Docker none of them', () => {
+    const added = ['namespace', 'pod', 'container', 'instance'];
+    const kube = logStreamLabels(kubeStack());
+    const docker = logStreamLabels(validateStack(seedInput(), 'seed'));
+    for (const s of kubeInput().logs!.sources!) {
+      expect(added.filter((l) => kube.get(s.job)!.has(l))).toEqual(added);
+      expect(added.filter((l) => docker.get(s.job)!.has(l))).toEqual([]);
+    }
   });
 });
