@@ -1,6 +1,6 @@
 /**
- * The checks of a kubernetes stack's manifests (synth's `manifests/`, beside `files/`): schemas, promtool on the
- * PrometheusRule groups, selector consistency. A Docker stack has no manifests and gets none of these.
+ * The checks of a kubernetes stack's manifests (synth's `manifests/`, beside `files/`): schemas (the packaged ones and
+ * the pinned chart's CRDs), promtool on the PrometheusRule groups, selector consistency. A Docker stack has no manifests and gets none of these.
  */
 import type { CheckResult, ExtraCheck } from '../../check-result';
 import { kubernetesTarget } from '../../render/kubernetes/objects';
@@ -11,6 +11,7 @@ import { PrometheusSelectors } from '../../render/kubernetes/selectors';
 import { CHART_VALUES_FILE } from '../../render/kubernetes/chart-values';
 import { manifestsDirOf, readManifests } from './manifests';
 import { schemaCheck } from './schema';
+import { crdSchemaCheck } from './crd-schema';
 import { promtoolRulesCheck } from './promtool';
 import { selectorCheck } from './selectors';
 import { workloadCheck } from './workloads';
@@ -25,6 +26,7 @@ export const kubernetesChecks: ExtraCheck = async (stack, filesDir) => {
   const { findTool } = require('../../check') as typeof import('../../check');
   const results: CheckResult[] = [
     await schemaCheck(manifests),
+    crdSchemaCheck(kubernetesTarget(stack).chartVersions.kubePrometheusStack, manifests),
     ...(await promtoolRulesCheck(manifests, findTool('promtool').path)),
     ...(await amtoolConfigCheck(manifests, findTool('amtool').path)),
     selectorCheck(kubernetesTarget(stack), chartSelectors(filesDir), manifests),
