@@ -64,7 +64,11 @@ function jobOf(m: ManifestFile): string | undefined {
 }
 
 describe('monitors', () => {
-  const run = synthOut();
+  // Rendered in each test, not at collection: mutation testing attributes coverage per test (docs/testing.md).
+  let run: ReturnType<typeof synthOut>;
+  beforeEach(() => {
+    run = synthOut();
+  });
   const input = kubeInput();
 
   test('every scrape target has exactly one monitor object, of the kind its config asks for', () => {
