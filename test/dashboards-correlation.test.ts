@@ -3,7 +3,7 @@ import { CATALOG } from '../alert-rules/catalog';
 import { COMPONENT_METRICS, familySeries, METRIC_FAMILIES, providedSeries, SCRAPE_METRICS } from '../src/metrics';
 import { referencedMetrics } from '../src/promql';
 import { parseLogQL, substituteVariables } from '../src/check-dashboards';
-import { jaegerCorrelation, lokiCorrelation, TRACE_ID_REGEX } from '../src/render/correlation';
+import { jaegerCorrelation, lokiCorrelation, traceIdRegex, TRACE_ID_FIELD, TRACE_ID_REGEX } from '../src/render/correlation';
 import { RULE_SET_NAMES } from '../src/schema';
 import type { StackInput } from '../src/schema';
 import { parseYaml, validate } from './helpers';
@@ -95,5 +95,31 @@ describe('metrics ↔ logs ↔ traces correlation in the provisioned datasources
     const noLoki = devInput();
     noLoki.components = { loki: { enabled: false }, promtail: { enabled: false } };
     expect(jaegerCorrelation(validate(noLoki))).toEqual({});
+  });
+});
+
+describe('the trace id regex Grafana links with', () => {
+  const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const capture = (re: string, line: string) => new RegExp(re).exec(line)?.[1];
+
+  test('finds the seed key in JSON (any spacing) and logfmt lines, and captures only the id', () => {
+    expect(TRACE_ID_REGEX).toBe(traceIdRegex([TRACE_ID_FIELD]));
+    expect(capture(TRACE_ID_REGEX, `{"level":"INFO","trace_id":"${ID}"}`)).toBe(ID);
+    expect(capture(TRACE_ID_REGEX, `{"trace_id" :  "${ID}", "x": 1}`)).toBe(ID);
+    expect(capture(TRACE_ID_REGEX, `level=info trace_id=${ID} msg=done`)).toBe(ID);
+  });
+
+  test('refuses what is not a trace id under that key: too short, another key ending in it, no key', () => {
+    expect(capture(TRACE_ID_REGEX, `trace_id=${ID.slice(0, 15)}`)).toBeUndefined();
+    expect(capture(TRACE_ID_REGEX, `parent_trace_id=${ID}`)).toBeUndefined();
+    expect(capture(TRACE_ID_REGEX, `id=${ID}`)).toBeUndefined();
+  });
+
+  test('with several keys, each one is found and no other', () => {
+    const re = traceIdRegex(['trace_id', 'traceId']);
+    expect(capture(re, `{"traceId":"${ID}"}`)).toBe(ID);
+    expect(capture(re, `trace_id=${ID}`)).toBe(ID);
+    expect(capture(re, `traceID=${ID}`)).toBeUndefined();
+    expect(new RegExp(re).source.match(/\(/g)!.length - new RegExp(re).source.match(/\(\?:/g)!.length).toBe(1);
   });
 });
