@@ -14,7 +14,9 @@ export default {
   testRunner: 'jest',
   jest: { configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  // The checker's program leaves out test/, bench/ and examples/: the mutants are in the sources, and a program
+  // without the suites type-checks each mutant in about half the time.
+  tsconfigFile: 'tsconfig.mutation.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   mutate: GROUPS[name].mutate,

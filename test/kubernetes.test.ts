@@ -71,7 +71,11 @@ describe('config: target', () => {
 });
 
 describe('manifests', () => {
-  const run = synthOut();
+  // Rendered per test, not at collection: Stryker counts collection-time code as static (npm run test:mutation).
+  let run: ReturnType<typeof synthOut>;
+  beforeEach(() => {
+    run = synthOut();
+  });
 
   test('every object carries the release label and the namespace of the target', () => {
     expect(run.manifests.length).toBeGreaterThan(0);
