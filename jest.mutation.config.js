@@ -10,7 +10,10 @@ const group = GROUPS[process.env.MUTATION_GROUP ?? ''];
 if (!group) throw new Error(`MUTATION_GROUP must be one of ${Object.keys(GROUPS).join(', ')} (got ${process.env.MUTATION_GROUP})`);
 
 module.exports = {
-  testEnvironment: 'node',
+  // Stop a mutant's run at its first failing test, and run the group's suites cheapest first.
+  testEnvironment: '<rootDir>/scripts/mutation-bail.js',
+  globalSetup: '<rootDir>/scripts/mutation-global-setup.js',
+  testSequencer: '<rootDir>/scripts/mutation-sequencer.js',
   roots: ['<rootDir>/test'],
   testMatch: group.tests.map((name) => `**/test/${name}.test.ts`),
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },

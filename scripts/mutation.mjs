@@ -1,72 +1,98 @@
 #!/usr/bin/env node
-// npm run test:mutation [-- GROUP ...] [-- --summary]: runs StrykerJS once per group (scripts/mutation-groups.js),
-// one after the other, then merges every group's JSON report into one score table (reports/mutation/summary.md).
-// A group's incremental file lets an interrupted run resume. --summary only merges the reports already there.
+// npm run test:mutation [-- GROUP ...]: runs StrykerJS once per group (scripts/mutation-groups.js), one after the
+// other. Each finished group is recorded in docs/mutation/<group>.json (per-file counts, a hash of each source file,
+// the surviving mutants), and docs/mutation/summary.md is rebuilt from every record, marking files whose source
+// changed since their group ran. A group's incremental file (reports/) lets an interrupted run resume.
+//   --record GROUP ...   record reports/mutation/<group>.json of a run made elsewhere, then rebuild the summary
+//   --summary            only rebuild the summary
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 
 const { GROUPS } = createRequire(import.meta.url)('./mutation-groups.js');
 const REPORTS = 'reports/mutation';
+const RECORDS = 'docs/mutation';
+// Stryker's definitions: score = detected / (detected + survived + no coverage); "covered" leaves out no coverage.
 const DETECTED = ['Killed', 'Timeout'];
-const COUNTED = [...DETECTED, 'Survived', 'NoCoverage'];
+const STATUSES = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'CompileError', 'RuntimeError', 'Ignored'];
+
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+const git = (...args) => spawnSync('git', args, { encoding: 'utf8' }).stdout.trim();
 
 function runGroup(name) {
   console.log(`\n=== mutation group ${name}: ${GROUPS[name].mutate.join(', ')}`);
   const started = Date.now();
   const res = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, MUTATION_GROUP: name } });
-  console.log(`=== ${name}: exit ${res.status}, ${Math.round((Date.now() - started) / 60000)} min`);
-  return res.status === 0;
+  const minutes = Math.round((Date.now() - started) / 60000);
+  console.log(`=== ${name}: exit ${res.status}, ${minutes} min`);
+  return res.status === 0 ? minutes : undefined;
 }
 
-/** Per-file counts of each mutant status from the groups' reports (mutation-testing-report-schema). */
-function countsByFile() {
-  const byFile = {};
-  for (const name of Object.keys(GROUPS)) {
-    const file = `${REPORTS}/${name}.json`;
-    if (!fs.existsSync(file)) continue;
-    for (const [path, { mutants }] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')).files)) {
-      const counts = (byFile[path] ??= { group: name });
-      for (const m of mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
-    }
+/** The compact, committed record of one group's Stryker JSON report (mutation-testing-report-schema). */
+function record(name, minutes) {
+  const report = JSON.parse(fs.readFileSync(`${REPORTS}/${name}.json`, 'utf8'));
+  const files = {};
+  for (const [path, { source, mutants }] of Object.entries(report.files)) {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, mutants.filter((m) => m.status === s).length]));
+    const survivors = mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
+      .sort((a, b) => a.location.start.line - b.location.start.line)
+      .map((m) => `${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} ${JSON.stringify(m.replacement ?? '')}`);
+    files[path] = { sha256: sha256(source), counts, survivors };
   }
-  return byFile;
+  const entry = { group: name, commit: git('rev-parse', '--short', 'HEAD'), date: fs.statSync(`${REPORTS}/${name}.json`).mtime.toISOString(),
+    minutes, tests: GROUPS[name].tests, files };
+  fs.mkdirSync(RECORDS, { recursive: true });
+  fs.writeFileSync(`${RECORDS}/${name}.json`, `${JSON.stringify(entry, null, 1)}\n`);
 }
 
 const pct = (n, d) => (d ? `${((100 * n) / d).toFixed(2)} %` : 'n/a');
-const sum = (c, keys) => keys.reduce((s, k) => s + (c[k] ?? 0), 0);
+const of = (c, keys) => keys.reduce((s, k) => s + (c[k] ?? 0), 0);
 
 function row(label, c) {
-  const detected = sum(c, DETECTED);
-  const cells = [label, pct(detected, sum(c, COUNTED)), pct(detected, sum(c, COUNTED) - (c.NoCoverage ?? 0)),
-    c.Killed ?? 0, c.Timeout ?? 0, c.Survived ?? 0, c.NoCoverage ?? 0, c.CompileError ?? 0, c.RuntimeError ?? 0, c.Ignored ?? 0];
-  return `| ${cells.join(' | ')} |`;
+  const detected = of(c, DETECTED);
+  const valid = detected + of(c, ['Survived', 'NoCoverage']);
+  return `| ${[label, pct(detected, valid), pct(detected, valid - c.NoCoverage), ...STATUSES.map((s) => c[s])].join(' | ')} |`;
 }
 
+/** docs/mutation/summary.md from every record: per-file and total scores, stale files, missing groups. */
 function summary() {
-  const byFile = countsByFile();
-  const total = {};
-  const lines = ['| file | score (total) | score (covered) | killed | timeout | survived | no coverage | type error | runtime error | ignored (static) |',
-    '|---|---|---|---|---|---|---|---|---|---|'];
-  for (const path of Object.keys(byFile).sort()) {
-    lines.push(row(path, byFile[path]));
-    for (const [k, v] of Object.entries(byFile[path])) if (k !== 'group') total[k] = (total[k] ?? 0) + v;
+  const records = Object.keys(GROUPS).filter((g) => fs.existsSync(`${RECORDS}/${g}.json`))
+    .map((g) => JSON.parse(fs.readFileSync(`${RECORDS}/${g}.json`, 'utf8')));
+  const total = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+  const rows = [];
+  const stale = [];
+  for (const r of records) {
+    for (const [path, f] of Object.entries(r.files)) {
+      if (!fs.existsSync(path) || sha256(fs.readFileSync(path, 'utf8')) !== f.sha256) stale.push(path);
+      rows.push(row(`${path} (${r.group}, ${r.commit})`, f.counts));
+      for (const s of STATUSES) total[s] += f.counts[s];
+    }
   }
-  lines.push(row('**all**', total));
-  const missing = Object.keys(GROUPS).filter((g) => !fs.existsSync(`${REPORTS}/${g}.json`));
-  if (missing.length) lines.push('', `Groups without a report (not in this table): ${missing.join(', ')}`);
-  fs.mkdirSync(REPORTS, { recursive: true });
-  fs.writeFileSync(`${REPORTS}/summary.md`, `${lines.join('\n')}\n`);
-  console.log(`\n${lines.join('\n')}\n\n(written to ${REPORTS}/summary.md)`);
+  const missing = Object.keys(GROUPS).filter((g) => !records.some((r) => r.group === g));
+  const lines = ['# Mutation score (generated by `npm run test:mutation`; analysis in docs/testing.md)', '',
+    '| file (group, commit) | score | score (covered) | killed | timeout | survived | no coverage | type error | runtime error | static (ignored) |',
+    '|---|---|---|---|---|---|---|---|---|---|', ...rows.sort(), row('**all**', total), '',
+    `Groups not run yet: ${missing.join(', ') || 'none'}.`, `Files changed since their group ran: ${stale.join(', ') || 'none'}.`];
+  fs.writeFileSync(`${RECORDS}/summary.md`, `${lines.join('\n')}\n`);
+  console.log(`\n${lines.join('\n')}`);
 }
 
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--summary' && !GROUPS[a]);
+const groups = args.filter((a) => !a.startsWith('--'));
+const unknown = groups.filter((g) => !GROUPS[g]);
 if (unknown.length) {
   console.error(`unknown mutation group ${unknown.join(', ')}; groups: ${Object.keys(GROUPS).join(', ')}`);
   process.exit(2);
 }
-const groups = args.includes('--summary') ? [] : args.length ? args : Object.keys(GROUPS);
-const failed = groups.filter((g) => !runGroup(g));
+let failed = [];
+if (args.includes('--record')) groups.forEach((g) => record(g));
+else if (!args.includes('--summary')) {
+  failed = (groups.length ? groups : Object.keys(GROUPS)).filter((g) => {
+    const minutes = runGroup(g);
+    if (minutes !== undefined) record(g, minutes);
+    return minutes === undefined;
+  });
+}
 summary();
 process.exit(failed.length ? 1 : 0);
