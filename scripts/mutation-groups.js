@@ -12,7 +12,7 @@ const GROUPS = {
   rules: {
     mutate: ['src/render/rules.ts', 'src/render/recording.ts', 'src/render/rule-tests.ts', 'src/render/rule-test-inputs.ts',
       'src/render/annotations.ts', 'src/render/go-format.ts', 'alert-rules/**/*.ts'],
-    tests: ['render-rules', 'alert-kinds', 'catalog', 'render-recording', 'render', 'alert-texts', 'templates', 'tiers'],
+    tests: ['render-rules', 'alert-kinds', 'catalog', 'render-recording', 'render', 'alert-texts', 'templates', 'tiers', 'conformance'],
   },
   prometheus: {
     mutate: ['src/render/index.ts', 'src/render/prometheus.ts', 'src/render/alertmanager.ts', 'src/render/notification-templates.ts',
