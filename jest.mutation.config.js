@@ -4,6 +4,7 @@
  * transpiles.
  * @type {import('jest').Config}
  */
+const path = require('node:path');
 const { GROUPS } = require('./scripts/mutation-groups');
 
 const group = GROUPS[process.env.MUTATION_GROUP ?? ''];
@@ -11,9 +12,10 @@ if (!group) throw new Error(`MUTATION_GROUP must be one of ${Object.keys(GROUPS)
 
 module.exports = {
   // Stop a mutant's run at its first failing test, and run the group's suites cheapest first.
-  testEnvironment: '<rootDir>/scripts/mutation-bail.js',
-  globalSetup: '<rootDir>/scripts/mutation-global-setup.js',
-  testSequencer: '<rootDir>/scripts/mutation-sequencer.js',
+  // Absolute: Stryker reads testEnvironment before jest resolves <rootDir>.
+  testEnvironment: path.join(__dirname, 'scripts', 'mutation-bail.js'),
+  globalSetup: path.join(__dirname, 'scripts', 'mutation-global-setup.js'),
+  testSequencer: path.join(__dirname, 'scripts', 'mutation-sequencer.js'),
   roots: ['<rootDir>/test'],
   testMatch: group.tests.map((name) => `**/test/${name}.test.ts`),
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },

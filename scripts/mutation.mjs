@@ -74,6 +74,7 @@ function summary() {
     '| file (group, commit) | score | score (covered) | killed | timeout | survived | no coverage | type error | runtime error | static (ignored) |',
     '|---|---|---|---|---|---|---|---|---|---|', ...rows.sort(), row('**all**', total), '',
     `Groups not run yet: ${missing.join(', ') || 'none'}.`, `Files changed since their group ran: ${stale.join(', ') || 'none'}.`];
+  fs.mkdirSync(RECORDS, { recursive: true });
   fs.writeFileSync(`${RECORDS}/summary.md`, `${lines.join('\n')}\n`);
   console.log(`\n${lines.join('\n')}`);
 }
