@@ -2,13 +2,16 @@
 // npm run test:mutation [-- GROUP ...]: runs StrykerJS once per group (scripts/mutation-groups.js), one after the
 // other. Each finished group is recorded in docs/mutation/<group>.json (per-file counts, a hash of each source file,
 // the surviving mutants), and docs/mutation/summary.md is rebuilt from every record, marking files whose source
-// changed since their group ran. A group's incremental file (reports/) lets an interrupted run resume.
+// changed since their group ran. Stryker's incremental file of each group is kept, gzipped, in
+// docs/mutation/<group>.incremental.json.gz: a later run, on any machine, re-tests only the mutants whose file or
+// covering tests changed, and an interrupted group (Ctrl-C) resumes where it stopped.
 //   --record GROUP ...   record reports/mutation/<group>.json of a run made elsewhere, then rebuild the summary
 //   --summary            only rebuild the summary
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 const { GROUPS } = createRequire(import.meta.url)('./mutation-groups.js');
 const REPORTS = 'reports/mutation';
@@ -20,10 +23,33 @@ const STATUSES = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'CompileError',
 const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const git = (...args) => spawnSync('git', args, { encoding: 'utf8' }).stdout.trim();
 
+const incremental = (name) => `${REPORTS}/${name}.incremental.json`;
+const keptIncremental = (name) => `${RECORDS}/${name}.incremental.json.gz`;
+
+/** Stryker's incremental file from the kept copy, unless this checkout already has a newer one. */
+function restoreIncremental(name) {
+  if (fs.existsSync(incremental(name)) || !fs.existsSync(keptIncremental(name))) return;
+  fs.mkdirSync(REPORTS, { recursive: true });
+  fs.writeFileSync(incremental(name), gunzipSync(fs.readFileSync(keptIncremental(name))));
+}
+
+function keepIncremental(name) {
+  if (!fs.existsSync(incremental(name))) return;
+  fs.mkdirSync(RECORDS, { recursive: true });
+  fs.writeFileSync(keptIncremental(name), gzipSync(fs.readFileSync(incremental(name)), { level: 9 }));
+}
+
+let interrupted = false;
+process.on('SIGINT', () => {
+  interrupted = true; // Stryker (same process group) saves its incremental file; keep it, then stop.
+});
+
 function runGroup(name) {
   console.log(`\n=== mutation group ${name}: ${GROUPS[name].mutate.join(', ')}`);
   const started = Date.now();
+  restoreIncremental(name);
   const res = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, MUTATION_GROUP: name } });
+  keepIncremental(name);
   const minutes = Math.round((Date.now() - started) / 60000);
   console.log(`=== ${name}: exit ${res.status}, ${minutes} min`);
   return res.status === 0 ? minutes : undefined;
@@ -90,6 +116,7 @@ let failed = [];
 if (args.includes('--record')) groups.forEach((g) => record(g));
 else if (!args.includes('--summary')) {
   failed = (groups.length ? groups : Object.keys(GROUPS)).filter((g) => {
+    if (interrupted) return true;
     const minutes = runGroup(g);
     if (minutes !== undefined) record(g, minutes);
     return minutes === undefined;
