@@ -67,8 +67,13 @@ function alloyStack(extra: Partial<NonNullable<StackInput['logs']>> = {}): Stack
 
 describe("logs.collector: 'alloy'", () => {
   const stack = alloyStack({ dockerDiscovery: true });
-  const files = renderStack(stack);
-  const tree = parseAlloy(files['alloy/config.alloy']);
+  // Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
+  let files: Record<string, string>;
+  let tree: ReturnType<typeof parseAlloy>;
+  beforeEach(() => {
+    files = renderStack(stack);
+    tree = parseAlloy(files['alloy/config.alloy']);
+  });
   const blocks = (name: string) => findBlocks(tree, name);
 
   test('renders alloy/config.alloy and no Promtail config; the dev fixture keeps Promtail', () => {

@@ -49,7 +49,11 @@ function stackWith(change: (input: StackInput) => void) {
 }
 
 describe('dashboards for the dev stack', () => {
-  const files = renderStack(dev);
+  // Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
+  let files: Record<string, string>;
+  beforeEach(() => {
+    files = renderStack(dev);
+  });
 
   test('synth writes the six dashboards in their folders and the provider', () => {
     expect(Object.keys(files).filter((f) => f.startsWith('grafana/dashboards/'))).toEqual(EXPECTED);
@@ -212,7 +216,11 @@ describe('dashboards follow the stack config', () => {
 });
 
 describe('a broken dashboard is reported with its dashboard and panel', () => {
-  const files = renderDashboards(dev);
+  // Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
+  let files: Record<string, string>;
+  beforeEach(() => {
+    files = renderDashboards(dev);
+  });
   const OVERVIEW = 'grafana/dashboards/Application/stack-overview.json';
   const CHAT = 'grafana/dashboards/Logs/stack-chat-interactions.json';
 

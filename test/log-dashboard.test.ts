@@ -58,11 +58,17 @@ const input = (): StackInput => {
   return i;
 };
 const stack = validate(input());
-const files = renderStack(stack);
-const dashboard = JSON.parse(files['grafana/dashboards/Logs/stack-chat-interactions.json']);
-const panels: Record<string, { expr: string }[]> = Object.fromEntries(
-  (dashboard.panels as any[]).flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.targets).map((p) => [p.title, p.targets]),
-);
+// Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
+let files: Record<string, string>;
+let dashboard: any;
+let panels: Record<string, { expr: string }[]>;
+beforeEach(() => {
+  files = renderStack(stack);
+  dashboard = JSON.parse(files['grafana/dashboards/Logs/stack-chat-interactions.json']);
+  panels = Object.fromEntries(
+    (dashboard.panels as any[]).flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.targets).map((p) => [p.title, p.targets]),
+  );
+});
 const JOBS = SAMPLES.map((s) => s.source.job).join('|');
 
 /** Where the sample's field is in its line, by the source's mapping or its format's. */

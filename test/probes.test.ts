@@ -15,8 +15,13 @@ import { IMAGE_FACTS } from './fixtures/image-facts';
 import { loadFixture, parseYaml, seedInput, tmpDir, validate } from './helpers';
 
 const dev = loadFixture('dev');
-const files = renderStack(dev);
-const prom = parseYaml(files['prometheus/prometheus.yml']);
+// Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
+let files: Record<string, string>;
+let prom: any;
+beforeEach(() => {
+  files = renderStack(dev);
+  prom = parseYaml(files['prometheus/prometheus.yml']);
+});
 const jobOf = (name: string) => prom.scrape_configs.find((s: any) => s.job_name === name);
 /** The fixture's probes leave `timeout` out: the global scrape timeout applies (the fixture's is within 15 s). */
 const timeoutOf = (p: (typeof dev.probes)[number]) => p.timeout ?? dev.prometheus.scrapeTimeout;

@@ -107,7 +107,11 @@ describe('config errors name the JSON path', () => {
 });
 
 describe('rules', () => {
-  const files = renderStack(validate(withSlos(AVAILABILITY, LATENCY_7D)));
+  // Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
+  let files: Record<string, string>;
+  beforeEach(() => {
+    files = renderStack(validate(withSlos(AVAILABILITY, LATENCY_7D)));
+  });
   const rules = (name: string) => parseYaml(files[`prometheus/rules/slo-${name}.yml`]).groups[0].rules as Array<Record<string, any>>;
 
   test('prometheus.yml loads the SLO rule files', () => {
@@ -181,7 +185,11 @@ async function promtoolTests(files: Record<string, string>, edit: (rules: string
 }
 
 describe('promtool runs the generated behaviour tests', () => {
-  const files = renderStack(validate(withSlos(AVAILABILITY, LATENCY_7D, GOOD_28D)));
+  // Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
+  let files: Record<string, string>;
+  beforeEach(() => {
+    files = renderStack(validate(withSlos(AVAILABILITY, LATENCY_7D, GOOD_28D)));
+  });
 
   test('they pass for 30 d errors/total, 7 d latency and 28 d good/total SLOs', async () => {
     const runs = await promtoolTests(files);
