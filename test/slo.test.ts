@@ -184,6 +184,26 @@ async function promtoolTests(files: Record<string, string>, edit: (rules: string
   return runs;
 }
 
+describe('alert texts', () => {
+  // The burn pairs of a 30-day window are the SRE workbook's (ch. 5, table 5-8): page 14.4x over 1h/5m and 6x over
+  // 6h/30m, ticket 3x over 1d/2h and 1x over 3d/6h; target 0.999 leaves a 0.1 % budget.
+  const slo = { ...AVAILABILITY, description: 'API availability', alerting: { ticket: { annotations: { summary: 'mine' } } } };
+  const textsOf = () => Object.fromEntries((parseYaml(renderStack(validate(withSlos(slo)))['prometheus/rules/slo-availability.yml']).groups[0].rules as any[])
+    .filter((r) => r.alert).map((r) => [r.alert, r.annotations]));
+
+  test('name the SLO, its description, budget, objective and burn windows; the user\'s text replaces a default', () => {
+    const budget = 'errors spend the budget of 0.1% (objective 99.9% over 30d)';
+    expect(textsOf()).toEqual({
+      SloFastBurn: { summary: 'SLO availability: the error budget burns fast',
+        description: `SLO {{ $labels.slo }} (API availability): ${budget} faster than 14.4x over 1h and 5m, or 6x over 6h and 30m.` },
+      SloSlowBurn: { summary: 'mine',
+        description: `SLO {{ $labels.slo }} (API availability): ${budget} faster than 3x over 1d and 2h, or 1x over 3d and 6h.` },
+      SloNoData: { summary: 'SLO availability: no data',
+        description: 'SLO availability: its total counter (http_requests_total{job="backend"}) has no series; its burn-rate alerts cannot fire.' },
+    });
+  });
+});
+
 describe('promtool runs the generated behaviour tests', () => {
   // Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
   let files: Record<string, string>;
