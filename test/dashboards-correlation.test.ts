@@ -57,13 +57,18 @@ describe('metric families: one definition for alerts, dashboards and exporters',
 });
 
 describe('metrics ↔ logs ↔ traces correlation in the provisioned datasources', () => {
-  const datasources = parseYaml(renderStack(dev)['grafana/provisioning/datasources/datasources.yml']).datasources;
+  // Rendered per test, not at collection: Stryker attributes coverage per test (npm run test:mutation).
+  let datasources: any[];
+  beforeEach(() => {
+    datasources = parseYaml(renderStack(dev)['grafana/provisioning/datasources/datasources.yml']).datasources;
+  });
   const ds = (uid: string) => datasources.find((d: any) => d.uid === uid);
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 
   test('Loki: a derived field finds extra.trace_id in a seed JSON line and links to Jaeger', () => {
     const [field] = ds('loki').jsonData.derivedFields;
-    expect(field).toMatchObject({ datasourceUid: 'jaeger', url: '$${__value.raw}', matcherType: 'regex' });
+    // Grafana's derived-field keys (public/app/plugins/datasource/loki/types.ts DerivedFieldConfig); `$$` is a literal `$`.
+    expect(field).toEqual({ name: 'TraceID', matcherType: 'regex', matcherRegex: TRACE_ID_REGEX, datasourceUid: 'jaeger', url: '$${__value.raw}', urlDisplayLabel: 'View trace' });
     const re = new RegExp(field.matcherRegex);
     // Python's json.dumps (", " and ": ") and JavaScript's JSON.stringify (no spaces).
     const python = `{"timestamp": "2026-01-01T00:00:00", "level": "ERROR", "logger": "app", "message": "boom", "extra": {"request_id": "r-1", "trace_id": "${traceId}", "path": "/api/chat"}}`;
@@ -76,7 +81,8 @@ describe('metrics ↔ logs ↔ traces correlation in the provisioned datasources
 
   test('Jaeger: traces to logs back to the JSON log sources in Loki, with a LogQL query that parses', () => {
     const v2 = ds('jaeger').jsonData.tracesToLogsV2;
-    expect(v2).toMatchObject({ datasourceUid: 'loki', filterByTraceID: true, customQuery: true });
+    expect(v2).toEqual({ datasourceUid: 'loki', filterByTraceID: true, filterBySpanID: false, spanStartTimeShift: '-5m', spanEndTimeShift: '5m',
+      customQuery: true, query: v2.query });
     expect(v2.query).toBe('{job=~"backend_logs|frontend_logs"} |= "$${__trace.traceId}"');
     const query = substituteVariables(v2.query.replace(/\$\$/g, '$'), { __trace: traceId });
     expect(query).toBe(`{job=~"backend_logs|frontend_logs"} |= "${traceId}"`);
@@ -85,6 +91,19 @@ describe('metrics ↔ logs ↔ traces correlation in the provisioned datasources
 
   test('Prometheus: exemplars carry trace_id and link to Jaeger', () => {
     expect(ds('prometheus').jsonData.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'jaeger', urlDisplayLabel: 'View trace' }]);
+  });
+
+  test('the logs query reads a single JSON source by equality; with no log source there is no query', () => {
+    const v2 = (change: (i: StackInput) => void) => {
+      const input = devInput();
+      change(input);
+      return jaegerCorrelation(validate(input)).tracesToLogsV2 as Record<string, unknown>;
+    };
+    // The dev fixture's JSON sources, as the query above pins them.
+    expect(v2((i) => { i.logs!.sources = i.logs!.sources!.filter((s) => s.job !== 'frontend_logs'); }).query).toBe('{job="backend_logs"} |= "$${__trace.traceId}"');
+    const none = v2((i) => { i.logs!.sources = []; });
+    expect(none).not.toHaveProperty('query');
+    expect(none).not.toHaveProperty('customQuery');
   });
 
   test('no link to a disabled component', () => {
