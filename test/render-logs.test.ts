@@ -47,6 +47,17 @@ describe('loki', () => {
     });
   });
 
+  // Keys per Loki v3.7.2 docs/sources/shared/configuration.md (limits_config, compactor, ruler, analytics).
+  test('refuses lines older than the retention, deletes after a delay, sends LogQL alerts to Alertmanager, reports nothing', () => {
+    const c = cfg();
+    expect(c.limits_config).toMatchObject({ reject_old_samples: true, reject_old_samples_max_age: dev.logs.retention, volume_enabled: true });
+    expect(c.compactor).toMatchObject({ compaction_interval: '10m', retention_delete_delay: '2h' });
+    expect(c.ruler).toEqual({ alertmanager_url: 'http://alertmanager:9093' });
+    expect(c.analytics).toEqual({ reporting_enabled: false });
+    expect(c.common.instance_addr).toBe('127.0.0.1');
+    expect(c.server.log_level).toBe('info');
+  });
+
   test('is rendered as loki/loki.yaml, and not when Loki is disabled', () => {
     expect(parseYaml(renderStack(dev)['loki/loki.yaml'])).toEqual(cfg());
     const input = seedInput();
