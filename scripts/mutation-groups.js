@@ -17,7 +17,7 @@ const GROUPS = {
   prometheus: {
     mutate: ['src/render/index.ts', 'src/render/prometheus.ts', 'src/render/alertmanager.ts', 'src/render/notification-templates.ts',
       'src/render/remote-write.ts', 'src/render/blackbox.ts'],
-    tests: ['render', 'notification-templates', 'probes', 'healthchecks', 'exporters', 'remote-write', 'conformance'],
+    tests: ['render', 'render-rules', 'notification-templates', 'probes', 'healthchecks', 'exporters', 'remote-write', 'conformance'],
   },
   logs: {
     mutate: ['src/render/loki.ts', 'src/render/promtail.ts', 'src/render/alloy.ts', 'src/render/alloy-syntax.ts',
